@@ -1,0 +1,70 @@
+import { Module, type Provider } from '@nestjs/common';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
+import { AUTH_MODULE_OPTIONS, AuthModuleBase } from './auth.module-definition.js';
+import { AUTH_DATA_SOURCE, AUTH_OPTIONS } from './auth.tokens.js';
+import { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
+import { Clock } from './internal/clock.js';
+import type { AuthModuleOptions } from './options/auth-options.interface.js';
+import { resolveAuthOptions } from './options/resolve-options.js';
+import type { ResolvedAuthOptions } from './options/resolved-options.js';
+import { openDataSource } from './persistence/data-source.factory.js';
+import { DataSourceLifecycle } from './persistence/data-source.lifecycle.js';
+import { AccessTokenStore } from './persistence/stores/access-token.store.js';
+import { ClientStore } from './persistence/stores/client.store.js';
+import { SigningKeyStore } from './persistence/stores/signing-key.store.js';
+import { AuthnestBearerStrategy, AuthnestPassportGuard } from './resource/bearer.strategy.js';
+import { BearerAuthGuard } from './resource/bearer-auth.guard.js';
+import { ClientSeeder } from './server/clients/client-seeder.service.js';
+import { ClientService } from './server/clients/client.service.js';
+import { ClientAuthenticator } from './server/rfc6749/client-authenticator.service.js';
+import { ClientCredentialsGrant } from './server/rfc6749/grants/client-credentials.grant.js';
+import { GrantRegistry } from './server/rfc6749/grants/grant-registry.service.js';
+import { TokenEndpoint } from './server/rfc6749/token-endpoint.service.js';
+import { TokenController } from './server/rfc6749/token.controller.js';
+import { JwksController } from './server/rfc7517/jwks.controller.js';
+import { MetadataController } from './server/rfc8414/metadata.controller.js';
+import { AccessTokenVerifier } from './tokens/access-token-verifier.service.js';
+import { KeyStoreService } from './tokens/key-store.service.js';
+import { TokenPurgeService } from './tokens/token-purge.service.js';
+import { TokenService } from './tokens/token.service.js';
+
+const optionProviders: Provider[] = [
+  { provide: AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: (raw: AuthModuleOptions) => resolveAuthOptions(raw) },
+  { provide: AUTH_DATA_SOURCE, inject: [AUTH_OPTIONS], useFactory: (options: ResolvedAuthOptions) => openDataSource(options.database) },
+];
+
+/** Services other modules may inject (with `isGlobal: true`, everywhere). */
+const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService];
+
+/**
+ * The authorization server, token service and resource guards as one module:
+ * `AuthModule.forRoot({ issuer, ... })` or `AuthModule.forRootAsync({ imports, inject, useFactory })`.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [TokenController, JwksController, MetadataController],
+  providers: [
+    ...optionProviders,
+    DataSourceLifecycle,
+    Clock,
+    ClientStore,
+    AccessTokenStore,
+    SigningKeyStore,
+    KeyStoreService,
+    TokenService,
+    AccessTokenVerifier,
+    TokenPurgeService,
+    ClientService,
+    ClientSeeder,
+    ClientAuthenticator,
+    GrantRegistry,
+    ClientCredentialsGrant,
+    TokenEndpoint,
+    BearerAuthGuard,
+    AuthnestBearerStrategy,
+    AuthnestPassportGuard,
+    { provide: APP_FILTER, useClass: OAuthExceptionFilter },
+  ],
+  exports: exported,
+})
+export class AuthModule extends AuthModuleBase {}

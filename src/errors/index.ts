@@ -1,0 +1,3 @@
+export * from './oauth-error.js';
+export * from './oauth-errors.js';
+export * from './bearer-errors.js';

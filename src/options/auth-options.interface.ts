@@ -1,0 +1,210 @@
+import type { DataSource } from 'typeorm';
+
+/** How an access token is represented on the wire. */
+export type AccessTokenFormat = 'jwt' | 'opaque';
+
+/** JWS algorithms authnest signs with. */
+export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
+
+/** Client authentication methods at the token endpoint (RFC 7591 section 2). */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Whether pending migrations run at boot or only are checked (boot fails when one is pending). */
+export type MigrationsMode = 'run' | 'check';
+
+/** The embedded default: a SQLite file through better-sqlite3. */
+export interface SqliteDatabaseOptions {
+  type: 'sqlite';
+  /**
+   * Path of the SQLite file (created when missing). `:memory:` keeps everything in memory.
+   * @default 'authnest.sqlite'
+   */
+  path?: string;
+  /** @default 'run' */
+  migrations?: MigrationsMode;
+}
+
+/** PostgreSQL, for several instances behind a load balancer. */
+export interface PostgresDatabaseOptions {
+  type: 'postgres';
+  /** Connection URL, e.g. `postgres://user:pass@host:5432/db` (usually `process.env.DATABASE_URL`). */
+  url: string;
+  /**
+   * Schema holding authnest's tables.
+   * @default 'public'
+   */
+  schema?: string;
+  /**
+   * Connection pool size.
+   * @default 10
+   */
+  poolSize?: number;
+  /** @default 'run' */
+  migrations?: MigrationsMode;
+}
+
+/**
+ * An initialized TypeORM DataSource owned by the host app. It must list `authnestEntities` in its
+ * entities and `authnestMigrations` in its migrations; authnest does not destroy it at shutdown.
+ */
+export interface ExistingDataSourceOptions {
+  dataSource: DataSource;
+  /** @default 'run' */
+  migrations?: MigrationsMode;
+}
+
+export type AuthDatabaseOptions = SqliteDatabaseOptions | PostgresDatabaseOptions | ExistingDataSourceOptions;
+
+/** Access-token issuance. */
+export interface AccessTokenOptions {
+  /**
+   * `jwt`: RFC 9068 JWTs verified locally by resource servers; `opaque`: 256-bit random strings
+   * stored as SHA-256 hashes and checked against the database. Clients may override it.
+   * @default 'jwt'
+   */
+  format?: AccessTokenFormat;
+  /**
+   * Lifetime in seconds.
+   * @default 3600
+   */
+  ttl?: number;
+  /**
+   * The `aud` claim of JWT access tokens and the audience the bearer guard requires. Clients may override it.
+   * @default the issuer
+   */
+  audience?: string;
+}
+
+/** Signing keys. */
+export interface SigningOptions {
+  /**
+   * Algorithm of the signing key created on first boot.
+   * @default 'ES256'
+   */
+  algorithm?: SigningAlgorithm;
+  /**
+   * Secret (32 characters or more) that encrypts private keys at rest (AES-256-GCM). Required when
+   * `NODE_ENV=production`. Without it, outside production, authnest generates one into `secretFile`
+   * and logs a loud warning.
+   * @default undefined
+   */
+  encryptionSecret?: string;
+  /**
+   * Where the generated development secret is kept when `encryptionSecret` is not set.
+   * @default '.authnest/secret.key' (beside the SQLite file when one is used)
+   */
+  secretFile?: string;
+}
+
+/** Resource-side verification (the bearer guard). */
+export interface ResourceOptions {
+  /**
+   * Clock skew in seconds tolerated on `exp`, `iat` and `nbf`.
+   * @default 5
+   */
+  leeway?: number;
+  /**
+   * Seconds a verified JWT access token is remembered (never past its `exp`); 0 disables the cache.
+   * @default 300
+   */
+  jwtCacheTtl?: number;
+  /**
+   * Seconds a verified opaque token is remembered (never past its `exp`). A revocation becomes visible on
+   * other instances after at most this long; 0 checks the database on every request.
+   * @default 0
+   */
+  opaqueCacheTtl?: number;
+  /**
+   * `realm` of the `WWW-Authenticate: Bearer` challenge.
+   * @default the issuer
+   */
+  realm?: string;
+}
+
+/** A client created or updated at boot (demo and fixed first-party clients). */
+export interface ClientSeed {
+  /** The `client_id`. */
+  clientId: string;
+  /**
+   * The secret of a confidential client; stored only as a scrypt hash. Omit for public clients.
+   * @default undefined
+   */
+  clientSecret?: string;
+  /**
+   * Display name.
+   * @default the clientId
+   */
+  name?: string;
+  /**
+   * Authentication methods this client may use at the token endpoint.
+   * @default ['client_secret_basic'] (['none'] without a secret)
+   */
+  authMethods?: ClientAuthMethod[];
+  /**
+   * Grant types this client may use.
+   * @default ['client_credentials']
+   */
+  grantTypes?: string[];
+  /**
+   * Scopes this client may be granted; each must be listed in the server's `scopes`.
+   * @default []
+   */
+  scopes?: string[];
+  /**
+   * Scopes granted when a request names none.
+   * @default []
+   */
+  defaultScopes?: string[];
+  /**
+   * Registered redirect URIs (used by the authorization endpoint).
+   * @default []
+   */
+  redirectUris?: string[];
+  /**
+   * Overrides `accessToken.format` for this client.
+   * @default undefined
+   */
+  accessTokenFormat?: AccessTokenFormat;
+  /**
+   * Overrides `accessToken.audience` for this client.
+   * @default undefined
+   */
+  audience?: string;
+}
+
+/** Options of `AuthModule.forRoot()` / `forRootAsync()`. Validated at boot. */
+export interface AuthModuleOptions {
+  /**
+   * The issuer identifier: https (http only on localhost), no query or fragment. Endpoint URLs are built from it.
+   */
+  issuer: string;
+  /** @default { type: 'sqlite', path: 'authnest.sqlite' } */
+  database?: AuthDatabaseOptions;
+  /** @default { format: 'jwt', ttl: 3600, audience: issuer } */
+  accessToken?: AccessTokenOptions;
+  /** @default { algorithm: 'ES256' } */
+  signing?: SigningOptions;
+  /**
+   * Every scope the server knows; requests for others get `invalid_scope`.
+   * @default []
+   */
+  scopes?: string[];
+  /**
+   * Clients created (or updated) at boot.
+   * @default []
+   */
+  clients?: ClientSeed[];
+  /** @default { leeway: 5, jwtCacheTtl: 300, opaqueCacheTtl: 0, realm: issuer } */
+  resource?: ResourceOptions;
+  /**
+   * Seconds a successfully verified client secret is remembered, so the token endpoint does not run
+   * scrypt on every request. Keyed by the stored hash: a rotated secret is never accepted. 0 disables.
+   * @default 300
+   */
+  clientSecretCacheTtl?: number;
+  /**
+   * Seconds between purges of expired tokens; 0 disables the timer (call `TokenPurgeService.purgeExpired()`).
+   * @default 3600
+   */
+  purgeInterval?: number;
+}

@@ -1,0 +1,130 @@
+import { dirname, join } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { isAcceptableRedirectUri, isSafeServerUrl } from '../internal/url-rules.js';
+import { AuthConfigError } from './auth-config.error.js';
+import type { AuthModuleOptions, ClientAuthMethod, ClientSeed } from './auth-options.interface.js';
+import { AuthModuleOptionsSchema, PostgresDatabaseSchema, SqliteDatabaseSchema } from './auth-options.schema.js';
+import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
+
+function flatten(errors: ValidationError[], prefix: string): string[] {
+  return errors.flatMap((error) => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
+    return [...own, ...flatten(error.children ?? [], path)];
+  });
+}
+
+function validateShape(schema: new () => object, value: unknown, prefix: string): string[] {
+  if (typeof value !== 'object' || value === null) return [`${prefix || 'options'}: must be an object`];
+  const instance = plainToInstance(schema, value);
+  return flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }), prefix);
+}
+
+function resolveDatabase(options: AuthModuleOptions, problems: string[]): ResolvedDatabase {
+  const db = options.database ?? { type: 'sqlite' as const };
+  if ('dataSource' in db) {
+    const unknownKeys = Object.keys(db).filter((key) => key !== 'dataSource' && key !== 'migrations');
+    unknownKeys.forEach((key) => problems.push(`database.${key}: property ${key} should not exist`));
+    if (db.migrations !== undefined && db.migrations !== 'run' && db.migrations !== 'check') {
+      problems.push('database.migrations: must be one of run, check');
+    }
+    return { kind: 'existing', dataSource: db.dataSource, migrations: db.migrations ?? 'run' };
+  }
+  if (db.type === 'postgres') {
+    problems.push(...validateShape(PostgresDatabaseSchema, db, 'database'));
+    return { kind: 'postgres', url: db.url, schema: db.schema, poolSize: db.poolSize ?? 10, migrations: db.migrations ?? 'run' };
+  }
+  problems.push(...validateShape(SqliteDatabaseSchema, db, 'database'));
+  return { kind: 'sqlite', path: db.path ?? 'authnest.sqlite', migrations: db.migrations ?? 'run' };
+}
+
+function defaultAuthMethods(seed: ClientSeed): ClientAuthMethod[] {
+  return seed.clientSecret ? ['client_secret_basic'] : ['none'];
+}
+
+function resolveClient(seed: ClientSeed, index: number, scopes: Set<string>, problems: string[]): ResolvedClientSeed {
+  const path = `clients[${index}]`;
+  const client: ResolvedClientSeed = {
+    clientId: seed.clientId,
+    clientSecret: seed.clientSecret,
+    name: seed.name ?? seed.clientId,
+    authMethods: seed.authMethods ?? defaultAuthMethods(seed),
+    grantTypes: seed.grantTypes ?? ['client_credentials'],
+    scopes: seed.scopes ?? [],
+    defaultScopes: seed.defaultScopes ?? [],
+    redirectUris: seed.redirectUris ?? [],
+    accessTokenFormat: seed.accessTokenFormat,
+    audience: seed.audience,
+  };
+  const secretMethods = client.authMethods.filter((method) => method !== 'none');
+  if (secretMethods.length > 0 && !client.clientSecret) problems.push(`${path}.clientSecret: required for ${secretMethods.join(', ')}`);
+  if (client.clientSecret && client.authMethods.includes('none')) {
+    problems.push(`${path}.authMethods: a client with a secret must not allow 'none'`);
+  }
+  client.scopes.filter((scope) => !scopes.has(scope)).forEach((scope) => problems.push(`${path}.scopes: '${scope}' is not in scopes`));
+  client.defaultScopes
+    .filter((scope) => !client.scopes.includes(scope))
+    .forEach((scope) => problems.push(`${path}.defaultScopes: '${scope}' is not in this client's scopes`));
+  client.redirectUris
+    .filter((uri) => !isAcceptableRedirectUri(uri))
+    .forEach((uri) => problems.push(`${path}.redirectUris: '${uri}' must be absolute, without fragment, https or http on a loopback host`));
+  return client;
+}
+
+function defaultSecretFile(database: ResolvedDatabase): string {
+  if (database.kind === 'sqlite' && database.path !== ':memory:') return join(dirname(database.path), '.authnest', 'secret.key');
+  return join('.authnest', 'secret.key');
+}
+
+/**
+ * Validates raw options and applies defaults. Throws `AuthConfigError` listing every problem by option path:
+ * a typo (unknown property) or an unsafe combination stops the boot.
+ */
+export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEnv = process.env): ResolvedAuthOptions {
+  const problems = validateShape(AuthModuleOptionsSchema, raw, '');
+  if (typeof raw !== 'object' || raw === null) throw new AuthConfigError(problems);
+  const production = env.NODE_ENV === 'production';
+  if (typeof raw.issuer === 'string' && !isSafeServerUrl(raw.issuer)) {
+    problems.push('issuer: must be an https URL (http only on localhost) without query or fragment');
+  }
+  const issuer = typeof raw.issuer === 'string' ? raw.issuer.replace(/\/+$/, '') : '';
+  const database = resolveDatabase(raw, problems);
+  const scopes = raw.scopes ?? [];
+  const clients = (raw.clients ?? []).map((seed, index) => resolveClient(seed, index, new Set(scopes), problems));
+  const seen = new Set<string>();
+  clients.forEach((client, index) => {
+    if (seen.has(client.clientId)) problems.push(`clients[${index}].clientId: '${client.clientId}' is listed twice`);
+    seen.add(client.clientId);
+  });
+  const encryptionSecret = raw.signing?.encryptionSecret;
+  if (production && !encryptionSecret) {
+    problems.push('signing.encryptionSecret: required when NODE_ENV=production (private keys are encrypted at rest with it)');
+  }
+  if (problems.length > 0) throw new AuthConfigError(problems);
+  return {
+    issuer,
+    database,
+    accessToken: {
+      format: raw.accessToken?.format ?? 'jwt',
+      ttl: raw.accessToken?.ttl ?? 3600,
+      audience: raw.accessToken?.audience ?? issuer,
+    },
+    signing: {
+      algorithm: raw.signing?.algorithm ?? 'ES256',
+      encryptionSecret,
+      secretFile: raw.signing?.secretFile ?? defaultSecretFile(database),
+    },
+    scopes,
+    clients,
+    resource: {
+      leeway: raw.resource?.leeway ?? 5,
+      jwtCacheTtl: raw.resource?.jwtCacheTtl ?? 300,
+      opaqueCacheTtl: raw.resource?.opaqueCacheTtl ?? 0,
+      realm: raw.resource?.realm ?? issuer,
+    },
+    clientSecretCacheTtl: raw.clientSecretCacheTtl ?? 300,
+    purgeInterval: raw.purgeInterval ?? 3600,
+    production,
+  };
+}

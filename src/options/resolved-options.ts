@@ -1,0 +1,35 @@
+import type { DataSource } from 'typeorm';
+import type { AccessTokenFormat, ClientAuthMethod, MigrationsMode, SigningAlgorithm } from './auth-options.interface.js';
+
+/** A client seed with every default applied. */
+export interface ResolvedClientSeed {
+  clientId: string;
+  clientSecret?: string;
+  name: string;
+  authMethods: ClientAuthMethod[];
+  grantTypes: string[];
+  scopes: string[];
+  defaultScopes: string[];
+  redirectUris: string[];
+  accessTokenFormat?: AccessTokenFormat;
+  audience?: string;
+}
+
+export type ResolvedDatabase =
+  | { kind: 'sqlite'; path: string; migrations: MigrationsMode }
+  | { kind: 'postgres'; url: string; schema?: string; poolSize: number; migrations: MigrationsMode }
+  | { kind: 'existing'; dataSource: DataSource; migrations: MigrationsMode };
+
+/** The options after validation and defaults: what every service injects (`AUTH_OPTIONS`). */
+export interface ResolvedAuthOptions {
+  issuer: string;
+  database: ResolvedDatabase;
+  accessToken: { format: AccessTokenFormat; ttl: number; audience: string };
+  signing: { algorithm: SigningAlgorithm; encryptionSecret?: string; secretFile: string };
+  scopes: string[];
+  clients: ResolvedClientSeed[];
+  resource: { leeway: number; jwtCacheTtl: number; opaqueCacheTtl: number; realm: string };
+  clientSecretCacheTtl: number;
+  purgeInterval: number;
+  production: boolean;
+}

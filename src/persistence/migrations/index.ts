@@ -1,0 +1,4 @@
+import { AuthnestInitial1763900000000 } from './1763900000000-authnest-initial.js';
+
+/** authnest's migrations, in order; add them to a host-owned DataSource's `migrations`. */
+export const authnestMigrations = [AuthnestInitial1763900000000];

@@ -1,0 +1,43 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AUTH_OPTIONS } from '../auth.tokens.js';
+import { InsufficientScopeError, MissingTokenError } from '../errors/bearer-errors.js';
+import type { ResolvedAuthOptions } from '../options/resolved-options.js';
+import { AccessTokenVerifier } from '../tokens/access-token-verifier.service.js';
+import { extractBearerToken } from './bearer-token.js';
+import { PUBLIC_METADATA } from './public.decorator.js';
+import { REQUEST_TOKEN, type RequestWithToken } from './request-token.js';
+import { describeRequirement, satisfies, SCOPE_REQUIREMENT } from './scope-requirement.js';
+
+/**
+ * RFC 6750 bearer guard. Use it globally (`{ provide: APP_GUARD, useExisting: BearerAuthGuard }`), per
+ * controller (`@UseGuards(BearerAuthGuard)`), or implicitly through `@RequireScope`. Skips `@Public()`
+ * routes; 401 without a valid token, 403 `insufficient_scope` when the scope requirement is not met.
+ */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: AccessTokenVerifier,
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride(PUBLIC_METADATA, targets)) return true;
+    const request = context.switchToHttp().getRequest<RequestWithToken>();
+    const realm = this.options.resource.realm;
+    let token = request[REQUEST_TOKEN];
+    if (!token) {
+      const raw = extractBearerToken(request.headers.authorization, realm);
+      if (raw === undefined) throw new MissingTokenError(realm);
+      token = await this.verifier.verify(raw);
+      request[REQUEST_TOKEN] = token;
+    }
+    const requirement = this.reflector.getAllAndOverride(SCOPE_REQUIREMENT, targets);
+    if (requirement && !satisfies(requirement, token.scopes)) {
+      throw new InsufficientScopeError(realm, describeRequirement(requirement));
+    }
+    return true;
+  }
+}

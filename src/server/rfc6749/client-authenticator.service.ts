@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AUTH_OPTIONS } from '../../auth.tokens.js';
+import { InvalidClientError, InvalidRequestError } from '../../errors/oauth-errors.js';
+import { Clock } from '../../internal/clock.js';
+import { sha256Hex } from '../../internal/sha256.js';
+import { TtlCache } from '../../internal/ttl-cache.js';
+import type { ClientAuthMethod } from '../../options/auth-options.interface.js';
+import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
+import type { ClientEntity } from '../../persistence/entities/client.entity.js';
+import { ClientStore } from '../../persistence/stores/client.store.js';
+import { dummySecretHash, verifyClientSecret } from '../../tokens/client-secret-hasher.js';
+import { singleHeader, type FormParameters, type ProtocolRequest } from './token-request.js';
+
+/** The client behind a request and how it proved it. */
+export interface AuthenticatedClient {
+  client: ClientEntity;
+  method: ClientAuthMethod;
+}
+
+interface PresentedCredentials {
+  clientId: string;
+  secret?: string;
+  method: ClientAuthMethod;
+}
+
+const CACHE_ENTRIES = 10_000;
+
+/** Decodes one half of a Basic credential: form-urlencoded inside base64 (RFC 6749 section 2.3.1, Appendix B). */
+function formDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Client authentication at the token endpoint (RFC 6749 section 2.3): `client_secret_basic`,
+ * `client_secret_post`, or `none` for public clients. Exactly one method per request; the client's
+ * registered methods are enforced; secrets are checked with scrypt in constant time, and an unknown
+ * client costs the same work and gets the same answer as a wrong secret.
+ */
+@Injectable()
+export class ClientAuthenticator {
+  private readonly logger = new Logger('authnest');
+  private readonly verified: TtlCache<true>;
+
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly clients: ClientStore,
+    private readonly clock: Clock,
+  ) {
+    this.verified = new TtlCache(CACHE_ENTRIES, () => this.clock.now());
+  }
+
+  async authenticate(request: ProtocolRequest, params: FormParameters): Promise<AuthenticatedClient> {
+    const presented = this.readCredentials(request, params);
+    const failure = new InvalidClientError('Client authentication failed', {
+      basicChallenge: presented.method === 'client_secret_basic',
+      realm: this.options.issuer,
+    });
+    const client = await this.clients.findById(presented.clientId);
+    const secretOk = await this.checkSecret(client, presented);
+    if (!client || client.disabled || !secretOk || !client.authMethods.includes(presented.method)) {
+      this.logger.warn(`Client authentication failed (method ${presented.method})`);
+      throw failure;
+    }
+    return { client, method: presented.method };
+  }
+
+  private readCredentials(request: ProtocolRequest, params: FormParameters): PresentedCredentials {
+    const basic = this.readBasic(request);
+    if (basic) {
+      if (params.client_secret !== undefined || params.client_assertion !== undefined) {
+        throw new InvalidRequestError('Use exactly one client authentication method');
+      }
+      if (params.client_id !== undefined && params.client_id !== basic.clientId) {
+        throw new InvalidRequestError('client_id does not match the Authorization header');
+      }
+      return basic;
+    }
+    if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
+      throw new InvalidClientError('The client authentication method is not supported');
+    }
+    if (params.client_id === undefined) {
+      throw new InvalidClientError('Client authentication failed', { basicChallenge: true, realm: this.options.issuer });
+    }
+    if (params.client_secret !== undefined) {
+      return { clientId: params.client_id, secret: params.client_secret, method: 'client_secret_post' };
+    }
+    return { clientId: params.client_id, method: 'none' };
+  }
+
+  /** Basic credentials, or undefined when the Authorization header is absent or of another scheme. */
+  private readBasic(request: ProtocolRequest): PresentedCredentials | undefined {
+    const header = singleHeader(request, 'authorization');
+    const match = header === undefined ? null : /^basic(?: +(.*))?$/i.exec(header.trim());
+    if (!match) return undefined;
+    const malformed = () => new InvalidClientError('Malformed Basic credentials', { basicChallenge: true, realm: this.options.issuer });
+    const encoded = match[1] ?? '';
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw malformed();
+    const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 1) throw malformed();
+    const clientId = formDecode(decoded.slice(0, colon));
+    const secret = formDecode(decoded.slice(colon + 1));
+    if (!clientId || secret === undefined || secret === '') throw malformed();
+    return { clientId, secret, method: 'client_secret_basic' };
+  }
+
+  private async checkSecret(client: ClientEntity | null, presented: PresentedCredentials): Promise<boolean> {
+    if (presented.secret === undefined) return client !== null && client.secretHash === null;
+    if (!client?.secretHash) {
+      await verifyClientSecret(presented.secret, await dummySecretHash());
+      return false;
+    }
+    const cacheKey = sha256Hex(`${client.clientId}\u0000${client.secretHash}\u0000${presented.secret}`);
+    if (this.verified.get(cacheKey)) return true;
+    const ok = await verifyClientSecret(presented.secret, client.secretHash);
+    if (ok) this.verified.set(cacheKey, true, this.clock.now() + this.options.clientSecretCacheTtl * 1000);
+    return ok;
+  }
+}

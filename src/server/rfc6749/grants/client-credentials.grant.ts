@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AUTH_OPTIONS } from '../../../auth.tokens.js';
+import { formatScope } from '../../../internal/scope.js';
+import type { ResolvedAuthOptions } from '../../../options/resolved-options.js';
+import { TokenService } from '../../../tokens/token.service.js';
+import { grantableScopes } from '../scope-policy.js';
+import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from './grant-handler.js';
+
+/**
+ * Client credentials grant (RFC 6749 section 4.4): a confidential client obtains an access token for
+ * itself. `sub` is the client id (RFC 9068 section 2.2); no refresh token is issued (section 4.4.3).
+ */
+@Injectable()
+@OAuthGrant()
+export class ClientCredentialsGrant implements GrantHandler {
+  readonly grantType = 'client_credentials';
+  readonly parameters = ['scope'] as const;
+  readonly allowsPublicClients = false;
+
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
+    const scopes = grantableScopes(params.scope, client, this.options.scopes);
+    const issued = await this.tokens.issueAccessToken({ client, subject: client.clientId, scopes });
+    const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
+    if (scopes.length > 0) response.scope = formatScope(scopes);
+    return response;
+  }
+}

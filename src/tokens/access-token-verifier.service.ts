@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { AUTH_OPTIONS } from '../auth.tokens.js';
+import { InvalidTokenError } from '../errors/bearer-errors.js';
+import { Clock } from '../internal/clock.js';
+import { parseScope } from '../internal/scope.js';
+import { sha256Hex } from '../internal/sha256.js';
+import { TtlCache } from '../internal/ttl-cache.js';
+import type { ResolvedAuthOptions } from '../options/resolved-options.js';
+import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
+import type { AccessTokenInfo } from './access-token-info.js';
+import { KeyStoreService } from './key-store.service.js';
+
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
+const KEY_RELOAD_INTERVAL_MS = 60_000;
+const CACHE_ENTRIES = 10_000;
+
+function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Verifies access tokens issued by this server: JWTs locally (signature with a published key, `typ`
+ * `at+jwt`, iss, aud, exp/iat with `resource.leeway`, required RFC 9068 claims) and opaque tokens by
+ * hash lookup (not revoked, not expired, audience). Results are cached briefly, never past `exp`.
+ */
+@Injectable()
+export class AccessTokenVerifier {
+  private readonly cache: TtlCache<AccessTokenInfo>;
+  private keySet: ReturnType<typeof createLocalJWKSet>;
+  private keySetVersion: unknown;
+  private lastKeyReload = 0;
+
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly keys: KeyStoreService,
+    private readonly accessTokens: AccessTokenStore,
+    private readonly clock: Clock,
+  ) {
+    this.cache = new TtlCache(CACHE_ENTRIES, () => this.clock.now());
+  }
+
+  /** Resolves the verified token, or throws `InvalidTokenError` (401). */
+  async verify(token: string): Promise<AccessTokenInfo> {
+    const cached = this.cache.get(token);
+    if (cached) return cached;
+    const isJwt = token.split('.').length === 3;
+    const info = isJwt ? await this.verifyJwt(token) : await this.verifyOpaque(token);
+    const ttl = isJwt ? this.options.resource.jwtCacheTtl : this.options.resource.opaqueCacheTtl;
+    this.cache.set(token, info, Math.min(this.clock.now() + ttl * 1000, info.exp * 1000));
+    return info;
+  }
+
+  /** Forgets a cached verification (after a revocation on this instance). */
+  forget(token: string): void {
+    this.cache.delete(token);
+  }
+
+  private invalid(description?: string): InvalidTokenError {
+    return new InvalidTokenError(this.options.resource.realm, description);
+  }
+
+  private currentKeySet(): ReturnType<typeof createLocalJWKSet> {
+    const published = this.keys.publicKeys();
+    if (this.keySetVersion !== published) {
+      this.keySet = createLocalJWKSet({ keys: [...published] });
+      this.keySetVersion = published;
+    }
+    return this.keySet;
+  }
+
+  private async verifyJwt(token: string, retried = false): Promise<AccessTokenInfo> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.currentKeySet(), {
+        algorithms: [...new Set(this.keys.publicKeys().map((key) => key.alg))],
+        typ: 'at+jwt',
+        issuer: this.options.issuer,
+        audience: this.options.accessToken.audience,
+        clockTolerance: this.options.resource.leeway,
+        requiredClaims: REQUIRED_CLAIMS,
+        currentDate: new Date(this.clock.now()),
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWKSNoMatchingKey && !retried && this.mayReloadKeys()) {
+        await this.keys.reload();
+        return this.verifyJwt(token, true);
+      }
+      if (error instanceof joseErrors.JWTExpired) throw this.invalid('The access token expired');
+      throw this.invalid();
+    }
+    return this.toInfo(payload);
+  }
+
+  private mayReloadKeys(): boolean {
+    const now = this.clock.now();
+    if (now - this.lastKeyReload < KEY_RELOAD_INTERVAL_MS) return false;
+    this.lastKeyReload = now;
+    return true;
+  }
+
+  private toInfo(payload: JWTPayload): AccessTokenInfo {
+    const { scope, client_id: clientId } = payload;
+    const scopes = scope === undefined ? [] : typeof scope === 'string' ? parseScope(scope) : undefined;
+    if (!scopes || typeof clientId !== 'string' || typeof payload.iat !== 'number') throw this.invalid();
+    return {
+      format: 'jwt',
+      jti: String(payload.jti),
+      iss: String(payload.iss),
+      sub: String(payload.sub),
+      aud: asList(payload.aud),
+      clientId,
+      scopes,
+      iat: payload.iat,
+      exp: Number(payload.exp),
+      claims: payload,
+    };
+  }
+
+  private async verifyOpaque(token: string): Promise<AccessTokenInfo> {
+    if (token.length > 512) throw this.invalid();
+    const row = await this.accessTokens.findByHash(sha256Hex(token));
+    if (!row || row.revokedAt !== null || row.expiresAt <= this.clock.now()) throw this.invalid();
+    if (row.audience !== this.options.accessToken.audience) throw this.invalid();
+    const iat = Math.floor(row.issuedAt / 1000);
+    const exp = Math.floor(row.expiresAt / 1000);
+    const claims = { iss: this.options.issuer, sub: row.subject, aud: row.audience, client_id: row.clientId, jti: row.id, iat, exp };
+    return {
+      format: 'opaque',
+      jti: row.id,
+      iss: this.options.issuer,
+      sub: row.subject,
+      aud: [row.audience],
+      clientId: row.clientId,
+      scopes: row.scopes,
+      iat,
+      exp,
+      claims: row.scopes.length > 0 ? { ...claims, scope: row.scopes.join(' ') } : claims,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Module, type DynamicModule, type INestApplication, type ModuleMetadata, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { AuthModule, type AuthDatabaseOptions, type AuthModuleOptions } from '../../src/index.js';
+import type { Database, Platform } from './matrix.js';
+
+export interface TestApp {
+  app: INestApplication;
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  issuer: string;
+  database: AuthDatabaseOptions;
+  /** Closes the app and removes its database. */
+  close(): Promise<void>;
+}
+
+export interface TestAppSpec extends Pick<ModuleMetadata, 'controllers' | 'providers' | 'imports'> {
+  platform: Platform;
+  db: Database;
+  /** Options besides issuer and database (issuer defaults to the app's own URL is not possible before listen). */
+  options?: Partial<AuthModuleOptions>;
+  /** Keep using this database (restart scenarios). */
+  database?: AuthDatabaseOptions;
+  /** Use this module instead of AuthModule.forRoot(...). */
+  authModule?: DynamicModule;
+}
+
+export const TEST_ISSUER = 'http://127.0.0.1';
+export const TEST_SECRET = 'test-encryption-secret-0123456789abcdef';
+
+/** A fresh database for one app: a temp SQLite file, or a new schema in TEST_DATABASE_URL. */
+export function freshDatabase(db: Database): { database: AuthDatabaseOptions; drop(): Promise<void> } {
+  if (db === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL;
+    if (!url) throw new Error('TEST_DATABASE_URL is not set');
+    const schema = `t_${Math.random().toString(36).slice(2, 12)}`;
+    return {
+      database: { type: 'postgres', url, schema, poolSize: 4 },
+      drop: async () => {
+        const ds = new DataSource({ type: 'postgres', url });
+        await ds.initialize();
+        await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await ds.destroy();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'authnest-test-'));
+  return { database: { type: 'sqlite', path: join(dir, 'db.sqlite') }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Boots a real Nest app on 127.0.0.1 port 0 with AuthModule and the given controllers. */
+export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
+  const fresh = spec.database ? undefined : freshDatabase(spec.db);
+  const database = spec.database ?? fresh!.database;
+  const authModule =
+    spec.authModule ??
+    AuthModule.forRoot({
+      issuer: TEST_ISSUER,
+      signing: { encryptionSecret: TEST_SECRET },
+      purgeInterval: 0,
+      ...spec.options,
+      database,
+    } as AuthModuleOptions);
+  @Module({ imports: [authModule, ...(spec.imports ?? [])], controllers: spec.controllers ?? [], providers: spec.providers ?? [] })
+  class TestRootModule {}
+  const app =
+    spec.platform === 'fastify'
+      ? await NestFactory.create(TestRootModule, new FastifyAdapter(), { logger: false })
+      : await NestFactory.create(TestRootModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+  return {
+    app,
+    url,
+    issuer: TEST_ISSUER,
+    database,
+    close: async () => {
+      await app.close();
+      await fresh?.drop();
+    },
+  };
+}
+
+export type Controllers = Type[];
