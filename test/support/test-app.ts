@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module, type DynamicModule, type INestApplication, type ModuleMetadata, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { AuthModule, type AuthDatabaseOptions, type AuthModuleOptions } from '../../src/index.js';
+import { AuthModule, Clock, type AuthDatabaseOptions, type AuthModuleOptions } from '../../src/index.js';
 import type { Database, Platform } from './matrix.js';
 
 export interface TestApp {
@@ -27,6 +27,21 @@ export interface TestAppSpec extends Pick<ModuleMetadata, 'controllers' | 'provi
   database?: AuthDatabaseOptions;
   /** Use this module instead of AuthModule.forRoot(...). */
   authModule?: DynamicModule;
+  /** Replaces authnest's Clock (see FakeClock) to move time in tests. */
+  clock?: Clock;
+}
+
+/** A Clock the test moves by hand. */
+export class FakeClock extends Clock {
+  constructor(private current = Date.now()) {
+    super();
+  }
+  override now(): number {
+    return this.current;
+  }
+  advance(seconds: number): void {
+    this.current += seconds * 1000;
+  }
 }
 
 export const TEST_ISSUER = 'http://127.0.0.1';
@@ -67,10 +82,13 @@ export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
     } as AuthModuleOptions);
   @Module({ imports: [authModule, ...(spec.imports ?? [])], controllers: spec.controllers ?? [], providers: spec.providers ?? [] })
   class TestRootModule {}
-  const app =
+  let builder = Test.createTestingModule({ imports: [TestRootModule] });
+  if (spec.clock) builder = builder.overrideProvider(Clock).useValue(spec.clock);
+  const moduleRef = await builder.compile();
+  const app: INestApplication =
     spec.platform === 'fastify'
-      ? await NestFactory.create(TestRootModule, new FastifyAdapter(), { logger: false })
-      : await NestFactory.create(TestRootModule, { logger: false });
+      ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
+      : moduleRef.createNestApplication({ logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   return {
