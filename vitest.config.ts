@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -12,6 +13,10 @@ export default defineConfig({
       },
     }),
   ],
+  resolve: {
+    // The sample imports the package by name, as a user would; tests run it from source.
+    alias: { authnest: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+  },
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     environment: 'node',
@@ -19,5 +24,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -82,8 +82,9 @@ function defaultSecretFile(database: ResolvedDatabase): string {
  * a typo (unknown property) or an unsafe combination stops the boot.
  */
 export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEnv = process.env): ResolvedAuthOptions {
-  const problems = validateShape(AuthModuleOptionsSchema, raw, '');
-  if (typeof raw !== 'object' || raw === null) throw new AuthConfigError(problems);
+  if (typeof raw !== 'object' || raw === null) throw new AuthConfigError(['options: must be an object']);
+  // The database is validated by kind below; a host DataSource must not go through class-transformer.
+  const problems = validateShape(AuthModuleOptionsSchema, { ...raw, database: undefined }, '');
   const production = env.NODE_ENV === 'production';
   if (typeof raw.issuer === 'string' && !isSafeServerUrl(raw.issuer)) {
     problems.push('issuer: must be an https URL (http only on localhost) without query or fragment');
