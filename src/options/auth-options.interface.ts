@@ -49,7 +49,11 @@ export interface PostgresDatabaseOptions {
  */
 export interface ExistingDataSourceOptions {
   dataSource: DataSource;
-  /** @default 'run' */
+  /**
+   * `check` by default: the host runs its DataSource's migrations (authnest's among them); `run` lets authnest
+   * run every pending migration of the DataSource at boot, the host's included.
+   * @default 'check'
+   */
   migrations?: MigrationsMode;
 }
 

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import type { DataSource } from 'typeorm';
 import { isAcceptableRedirectUri, isSafeServerUrl } from '../internal/url-rules.js';
 import { AuthConfigError } from './auth-config.error.js';
 import type { AuthModuleOptions, ClientAuthMethod, ClientSeed } from './auth-options.interface.js';
@@ -9,7 +10,7 @@ import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from '
 
 function flatten(errors: ValidationError[], prefix: string): string[] {
   return errors.flatMap((error) => {
-    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const path = Array.isArray(error.target) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
     return [...own, ...flatten(error.children ?? [], path)];
   });
@@ -23,13 +24,25 @@ function validateShape(schema: new () => object, value: unknown, prefix: string)
 
 function resolveDatabase(options: AuthModuleOptions, problems: string[]): ResolvedDatabase {
   const db = options.database ?? { type: 'sqlite' as const };
+  if (typeof db !== 'object' || db === null) {
+    problems.push("database: must be an object: { type: 'sqlite' | 'postgres', ... } or { dataSource }");
+    return { kind: 'sqlite', path: 'authnest.sqlite', migrations: 'run' };
+  }
   if ('dataSource' in db) {
     const unknownKeys = Object.keys(db).filter((key) => key !== 'dataSource' && key !== 'migrations');
     unknownKeys.forEach((key) => problems.push(`database.${key}: property ${key} should not exist`));
+    if (typeof (db.dataSource as Partial<DataSource> | undefined)?.initialize !== 'function') {
+      problems.push('database.dataSource: must be a TypeORM DataSource');
+    }
     if (db.migrations !== undefined && db.migrations !== 'run' && db.migrations !== 'check') {
       problems.push('database.migrations: must be one of run, check');
     }
-    return { kind: 'existing', dataSource: db.dataSource, migrations: db.migrations ?? 'run' };
+    // A host-owned DataSource may hold the host's own pending migrations: authnest does not run those by default.
+    return { kind: 'existing', dataSource: db.dataSource, migrations: db.migrations ?? 'check' };
+  }
+  if (db.type !== 'sqlite' && db.type !== 'postgres') {
+    problems.push("database.type: must be one of sqlite, postgres (or pass { dataSource } for any other TypeORM DataSource)");
+    return { kind: 'sqlite', path: 'authnest.sqlite', migrations: 'run' };
   }
   if (db.type === 'postgres') {
     problems.push(...validateShape(PostgresDatabaseSchema, db, 'database'));
@@ -91,6 +104,8 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
   }
   const issuer = typeof raw.issuer === 'string' ? raw.issuer.replace(/\/+$/, '') : '';
   const database = resolveDatabase(raw, problems);
+  // The checks below read the shapes validated above: report shape problems rather than crash on them.
+  if (problems.length > 0) throw new AuthConfigError(problems);
   const scopes = raw.scopes ?? [];
   const clients = (raw.clients ?? []).map((seed, index) => resolveClient(seed, index, new Set(scopes), problems));
   const seen = new Set<string>();

@@ -4,7 +4,7 @@ import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { InsufficientScopeError, MissingTokenError } from '../errors/bearer-errors.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.service.js';
-import { extractBearerToken } from './bearer-token.js';
+import { authorizationHeader, extractBearerToken } from './bearer-token.js';
 import { PUBLIC_METADATA } from './public.decorator.js';
 import { REQUEST_TOKEN, type RequestWithToken } from './request-token.js';
 import { describeRequirement, satisfies, SCOPE_REQUIREMENT } from './scope-requirement.js';
@@ -24,12 +24,12 @@ export class BearerAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride(PUBLIC_METADATA, targets)) return true;
+    if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<RequestWithToken>();
     const realm = this.options.resource.realm;
     let token = request[REQUEST_TOKEN];
     if (!token) {
-      const raw = extractBearerToken(request.headers.authorization, realm);
+      const raw = extractBearerToken(authorizationHeader(request), realm);
       if (raw === undefined) throw new MissingTokenError(realm);
       token = await this.verifier.verify(raw);
       request[REQUEST_TOKEN] = token;
@@ -39,5 +39,17 @@ export class BearerAuthGuard implements CanActivate {
       throw new InsufficientScopeError(realm, describeRequirement(requirement));
     }
     return true;
+  }
+
+  /**
+   * `@Public()` on the route, or on the controller unless the route has its own `@RequireScope`: the closest
+   * decorator wins, so a scoped route inside a public controller stays protected.
+   */
+  private isPublic(context: ExecutionContext): boolean {
+    const handler = context.getHandler();
+    const onRoute = this.reflector.get(PUBLIC_METADATA, handler);
+    if (onRoute !== undefined) return onRoute;
+    if (this.reflector.get(SCOPE_REQUIREMENT, handler)) return false;
+    return this.reflector.get(PUBLIC_METADATA, context.getClass()) === true;
   }
 }

@@ -1,8 +1,23 @@
 import { MalformedBearerRequestError } from '../errors/bearer-errors.js';
+import type { RequestWithToken } from './request-token.js';
 
 /** RFC 6750 section 2.1 `b64token`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const MAX_TOKEN_LENGTH = 8192;
+
+/** Node's `IncomingMessage` view of the headers: Express's request itself, Fastify's `request.raw`. */
+interface NodeHeaders {
+  headersDistinct?: Record<string, string[] | undefined>;
+}
+
+/**
+ * The Authorization header of a request, as an array when it was sent more than once: Node keeps only the
+ * first line of a repeated Authorization header in `headers`, `headersDistinct` keeps every line.
+ */
+export function authorizationHeader(request: RequestWithToken & NodeHeaders & { raw?: NodeHeaders }): string | string[] | undefined {
+  const lines = (request.raw ?? request).headersDistinct?.authorization;
+  return lines && lines.length > 1 ? lines : request.headers.authorization;
+}
 
 /**
  * Reads the bearer token from the Authorization header only (query and body tokens are ignored,

@@ -1,12 +1,13 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
+import type { StrategyCreatedStatic } from 'passport';
 import { Strategy } from 'passport-http-bearer';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { MissingTokenError } from '../errors/bearer-errors.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import type { AccessTokenInfo } from '../tokens/access-token-info.js';
 import { AccessTokenVerifier } from '../tokens/access-token-verifier.service.js';
-import { extractBearerToken } from './bearer-token.js';
+import { authorizationHeader, extractBearerToken } from './bearer-token.js';
 import { REQUEST_TOKEN, type RequestWithToken } from './request-token.js';
 
 /** Name of authnest's passport strategy: `AuthGuard(AUTHNEST_BEARER)`. */
@@ -18,8 +19,29 @@ export const AUTHNEST_BEARER = 'authnest-bearer';
  */
 @Injectable()
 export class AuthnestBearerStrategy extends PassportStrategy(Strategy, AUTHNEST_BEARER) {
-  constructor(private readonly verifier: AccessTokenVerifier) {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+  ) {
     super({ passReqToCallback: false });
+  }
+
+  /**
+   * Reads the token as `BearerAuthGuard` does, from the Authorization header only (passport-http-bearer alone
+   * would also take `?access_token=` and body tokens), and fails with the RFC 6750 errors: 400 for a malformed
+   * header, 401 with a bare `Bearer realm` challenge without one, also under a plain `AuthGuard(AUTHNEST_BEARER)`.
+   */
+  override authenticate(this: AuthnestBearerStrategy & StrategyCreatedStatic, request: RequestWithToken, options?: object): void {
+    const realm = this.options.resource.realm;
+    let token: string | undefined;
+    try {
+      token = extractBearerToken(authorizationHeader(request), realm);
+    } catch (error) {
+      return this.error(error);
+    }
+    if (token === undefined) return this.error(new MissingTokenError(realm));
+    const headerOnly = { headers: { authorization: `Bearer ${token}` } };
+    super.authenticate(headerOnly as Parameters<InstanceType<typeof Strategy>['authenticate']>[0], options);
   }
 
   validate(token: string): Promise<AccessTokenInfo> {
@@ -35,12 +57,6 @@ export class AuthnestBearerStrategy extends PassportStrategy(Strategy, AUTHNEST_
 export class AuthnestPassportGuard extends AuthGuard(AUTHNEST_BEARER) {
   constructor(@Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
     super();
-  }
-
-  override canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<RequestWithToken>();
-    extractBearerToken(request.headers.authorization, this.options.resource.realm);
-    return super.canActivate(context) as Promise<boolean>;
   }
 
   override handleRequest<TUser = AccessTokenInfo>(error: unknown, user: unknown, _info: unknown, context: ExecutionContext): TUser {

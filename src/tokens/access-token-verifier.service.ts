@@ -6,14 +6,27 @@ import { Clock } from '../internal/clock.js';
 import { parseScope } from '../internal/scope.js';
 import { sha256Hex } from '../internal/sha256.js';
 import { TtlCache } from '../internal/ttl-cache.js';
+import type { SigningAlgorithm } from '../options/auth-options.interface.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
 import type { AccessTokenInfo } from './access-token-info.js';
 import { KeyStoreService } from './key-store.service.js';
 
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
+/**
+ * Every algorithm authnest signs with (never `none` or HMAC; a record so a new `SigningAlgorithm` must be added).
+ * Which key verifies a token is bound by its `kid` and the key's own `alg`; the list does not depend on the keys
+ * loaded so far, so a token signed by a key of another algorithm that another instance just added reaches the
+ * key reload below.
+ */
+const ALGORITHMS = Object.keys({ ES256: true, RS256: true, EdDSA: true } satisfies Record<SigningAlgorithm, true>);
 const KEY_RELOAD_INTERVAL_MS = 60_000;
 const CACHE_ENTRIES = 10_000;
+
+/** A JWT NumericDate that is a usable number (`1e309` parses as Infinity). */
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
 
 function asList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
@@ -74,7 +87,7 @@ export class AccessTokenVerifier {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.currentKeySet(), {
-        algorithms: [...new Set(this.keys.publicKeys().map((key) => key.alg))],
+        algorithms: ALGORITHMS,
         typ: 'at+jwt',
         issuer: this.options.issuer,
         audience: this.options.accessToken.audience,
@@ -101,9 +114,9 @@ export class AccessTokenVerifier {
   }
 
   private toInfo(payload: JWTPayload): AccessTokenInfo {
-    const { scope, client_id: clientId } = payload;
+    const { scope, client_id: clientId, iat, exp } = payload;
     const scopes = scope === undefined ? [] : typeof scope === 'string' ? parseScope(scope) : undefined;
-    if (!scopes || typeof clientId !== 'string' || typeof payload.iat !== 'number') throw this.invalid();
+    if (!scopes || typeof clientId !== 'string' || !isNumericDate(iat) || !isNumericDate(exp)) throw this.invalid();
     return {
       format: 'jwt',
       jti: String(payload.jti),
@@ -112,8 +125,8 @@ export class AccessTokenVerifier {
       aud: asList(payload.aud),
       clientId,
       scopes,
-      iat: payload.iat,
-      exp: Number(payload.exp),
+      iat,
+      exp,
       claims: payload,
     };
   }

@@ -18,10 +18,14 @@ export async function hashClientSecret(secret: string): Promise<string> {
   return ['scrypt', PARAMS.logN, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
+/** `scrypt$logN$r$p$salt$hash`, with costs bounded so a tampered row cannot make verification hang or exhaust memory. */
+const STORED_HASH = /^scrypt\$(1[0-8])\$([1-9]|1[0-6])\$([1-4])\$([A-Za-z0-9_-]{16,64})\$([A-Za-z0-9_-]{43})$/;
+
 /** Checks a presented secret against a stored hash in constant time. A malformed hash never matches. */
 export async function verifyClientSecret(secret: string, stored: string): Promise<boolean> {
-  const [scheme, logN, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const match = STORED_HASH.exec(stored);
+  if (!match) return false;
+  const [, logN = '', r = '', p = '', salt = '', hash = ''] = match;
   const expected = Buffer.from(hash, 'base64url');
   const actual = await derive(secret, Buffer.from(salt, 'base64url'), Number(logN), Number(r), Number(p));
   return expected.length === actual.length && timingSafeEqual(expected, actual);

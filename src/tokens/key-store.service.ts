@@ -30,7 +30,8 @@ function publicOnly(jwk: JWK, kid: string, alg: string): PublicJwk {
 /**
  * Signing keys kept in the database. On first boot a key of `signing.algorithm` is generated; its private
  * JWK is sealed with the encryption secret. Every stored key is published; the oldest active key of the
- * configured algorithm signs, so instances booting at once on an empty table converge on one key.
+ * configured algorithm signs. The first key is inserted only if no other instance inserted one meanwhile,
+ * so instances booting at once on an empty table create and sign with one key.
  */
 @Injectable()
 export class KeyStoreService implements OnModuleInit {
@@ -55,7 +56,7 @@ export class KeyStoreService implements OnModuleInit {
     const alg = this.options.signing.algorithm;
     let keys = await this.store.findPublished();
     if (!keys.some((key) => key.status === 'active' && key.alg === alg)) {
-      await this.store.insert(await this.generate(alg));
+      await this.store.insertUnlessActive(await this.generate(alg));
       keys = await this.store.findPublished();
     }
     const active = keys.find((key) => key.status === 'active' && key.alg === alg);

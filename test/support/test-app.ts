@@ -84,12 +84,22 @@ export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
   class TestRootModule {}
   let builder = Test.createTestingModule({ imports: [TestRootModule] });
   if (spec.clock) builder = builder.overrideProvider(Clock).useValue(spec.clock);
-  const moduleRef = await builder.compile();
+  // A boot that fails (a test may expect it to) releases what it opened: the app, then the fresh database.
+  const moduleRef = await builder.compile().catch(async (error: unknown) => {
+    await fresh?.drop();
+    throw error;
+  });
   const app: INestApplication =
     spec.platform === 'fastify'
       ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
       : moduleRef.createNestApplication({ logger: false });
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    await fresh?.drop();
+    throw error;
+  }
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   return {
     app,

@@ -25,6 +25,9 @@ interface PresentedCredentials {
 
 const CACHE_ENTRIES = 10_000;
 
+/** RFC 6749 Appendix A.1: a client_id is VSCHARs. Anything else names no client and never reaches the database. */
+const CLIENT_ID = /^[\x20-\x7E]+$/;
+
 /** Decodes one half of a Basic credential: form-urlencoded inside base64 (RFC 6749 section 2.3.1, Appendix B). */
 function formDecode(value: string): string | undefined {
   try {
@@ -59,7 +62,7 @@ export class ClientAuthenticator {
       basicChallenge: presented.method === 'client_secret_basic',
       realm: this.options.issuer,
     });
-    const client = await this.clients.findById(presented.clientId);
+    const client = CLIENT_ID.test(presented.clientId) ? await this.clients.findById(presented.clientId) : null;
     const secretOk = await this.checkSecret(client, presented);
     if (!client || client.disabled || !secretOk || !client.authMethods.includes(presented.method)) {
       this.logger.warn(`Client authentication failed (method ${presented.method})`);
@@ -110,7 +113,8 @@ export class ClientAuthenticator {
 
   private async checkSecret(client: ClientEntity | null, presented: PresentedCredentials): Promise<boolean> {
     if (presented.secret === undefined) return client !== null && client.secretHash === null;
-    if (!client?.secretHash) {
+    // HMAC inside scrypt zero-pads short keys: without this, `secret` followed by NULs would match `secret`.
+    if (!client?.secretHash || presented.secret.includes('\u0000')) {
       await verifyClientSecret(presented.secret, await dummySecretHash());
       return false;
     }

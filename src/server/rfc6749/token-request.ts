@@ -38,7 +38,8 @@ export function readFormParameters(request: ProtocolRequest): FormParameters {
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     if (Array.isArray(value)) throw new InvalidRequestError(`The parameter ${safeName(name)} is repeated`);
-    if (typeof value !== 'string') throw new InvalidRequestError(`The parameter ${safeName(name)} is malformed`);
+    // Express's parser turns `a[b]=c` into an object; Fastify's keeps the name `a[b]`: both are structured.
+    if (typeof value !== 'string' || /[[\]]/.test(name)) throw new InvalidRequestError(`The parameter ${safeName(name)} is malformed`);
     if (value.length > MAX_PARAMETER_LENGTH) throw new InvalidRequestError(`The parameter ${safeName(name)} is too long`);
     if (value !== '') params[name] = value;
   }

@@ -1,0 +1,91 @@
+import { APP_GUARD } from '@nestjs/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BearerAuthGuard } from '../../src/index.js';
+import { basic, request } from '../support/http.js';
+import { testMatrix } from '../support/matrix.js';
+import { bootTestApp, type TestApp } from '../support/test-app.js';
+import { ApiController, CLIENT_CREDENTIALS, expectOAuthError, expectTokenResponse, tokenRequest } from './helpers.js';
+
+const METADATA_PATH = '/.well-known/oauth-authorization-server';
+
+/** Authorization server metadata (RFC 8414): advertises exactly what this build implements. */
+describe.each(testMatrix())('authorization server metadata on %s/%s', (platform, db) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await bootTestApp({
+      platform,
+      db,
+      controllers: [ApiController],
+      // A host app that guards everything by default: the protocol endpoints must stay reachable.
+      providers: [{ provide: APP_GUARD, useExisting: BearerAuthGuard }],
+      options: {
+        scopes: ['orders:read', 'orders:write'],
+        clients: [{ clientId: 'reader', clientSecret: 'reader-secret-00001', scopes: ['orders:read'] }],
+      },
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('is served as JSON at /.well-known/oauth-authorization-server (RFC 8414 section 3)', async () => {
+    const res = await request(`${t.url}${METADATA_PATH}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json\b/);
+  });
+
+  it('advertises the issuer, endpoints, client_credentials, both secret methods and the scopes, nothing else', async () => {
+    const { body } = await request(`${t.url}${METADATA_PATH}`);
+    expect(body).toEqual({
+      issuer: t.issuer,
+      token_endpoint: `${t.issuer}/oauth/token`,
+      jwks_uri: `${t.issuer}/oauth/jwks`,
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
+      response_types_supported: [],
+      scopes_supported: ['orders:read', 'orders:write'],
+    });
+    expect(body.token_endpoint_auth_methods_supported).toHaveLength(2);
+  });
+
+  it('advertises no endpoint or feature this build lacks', async () => {
+    const { body } = await request(`${t.url}${METADATA_PATH}`);
+    for (const absent of [
+      'authorization_endpoint',
+      'revocation_endpoint',
+      'introspection_endpoint',
+      'registration_endpoint',
+      'device_authorization_endpoint',
+      'pushed_authorization_request_endpoint',
+      'userinfo_endpoint',
+      'code_challenge_methods_supported',
+      'dpop_signing_alg_values_supported',
+    ]) {
+      expect(body, absent).not.toHaveProperty(absent);
+    }
+    expect(JSON.stringify(body)).not.toContain('secret-');
+  });
+
+  it('names URLs under the issuer that this app really serves at those paths', async () => {
+    const { body } = await request(`${t.url}${METADATA_PATH}`);
+    const served = (url: unknown) => `${t.url}${new URL(String(url)).pathname}`;
+    for (const url of [body.token_endpoint, body.jwks_uri]) expect(String(url).startsWith(`${t.issuer}/`)).toBe(true);
+    const jwks = await request(served(body.jwks_uri));
+    expect(jwks.status).toBe(200);
+    expect(Array.isArray(jwks.body.keys)).toBe(true);
+    const token = await request(served(body.token_endpoint), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic('reader', 'reader-secret-00001') },
+      body: new URLSearchParams(CLIENT_CREDENTIALS).toString(),
+    });
+    expectTokenResponse(token);
+  });
+
+  it('keeps metadata, JWKS and the token endpoint public under a global BearerAuthGuard, and still guards the host routes', async () => {
+    expect((await request(`${t.url}${METADATA_PATH}`)).status).toBe(200);
+    expect((await request(`${t.url}/oauth/jwks`)).status).toBe(200);
+    expectOAuthError(await tokenRequest(t, CLIENT_CREDENTIALS), 401, 'invalid_client');
+    const guarded = await request(`${t.url}/api/any`);
+    expect(guarded.status).toBe(401);
+    expect(guarded.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
+  });
+});
