@@ -10,12 +10,20 @@ import type { ResolvedAuthOptions } from './options/resolved-options.js';
 import { openDataSource } from './persistence/data-source.factory.js';
 import { DataSourceLifecycle } from './persistence/data-source.lifecycle.js';
 import { AccessTokenStore } from './persistence/stores/access-token.store.js';
+import { AuthorizationCodeStore } from './persistence/stores/authorization-code.store.js';
+import { ConsentStore } from './persistence/stores/consent.store.js';
+import { InteractionStore } from './persistence/stores/interaction.store.js';
+import { RateLimitStore } from './persistence/stores/rate-limit.store.js';
+import { RefreshTokenStore } from './persistence/stores/refresh-token.store.js';
+import { SessionStore } from './persistence/stores/session.store.js';
 import { ClientStore } from './persistence/stores/client.store.js';
 import { SigningKeyStore } from './persistence/stores/signing-key.store.js';
 import { AuthnestBearerStrategy, AuthnestPassportGuard } from './resource/bearer.strategy.js';
 import { BearerAuthGuard } from './resource/bearer-auth.guard.js';
+import { BEARER_REALM, BEARER_TOKEN_VERIFIER } from './resource/bearer-token-verifier.js';
 import { ClientSeeder } from './server/clients/client-seeder.service.js';
 import { ClientService } from './server/clients/client.service.js';
+import { GrantRevocationService } from './server/grants/grant-revocation.service.js';
 import { ClientAuthenticator } from './server/rfc6749/client-authenticator.service.js';
 import { ClientCredentialsGrant } from './server/rfc6749/grants/client-credentials.grant.js';
 import { GrantRegistry } from './server/rfc6749/grants/grant-registry.service.js';
@@ -34,7 +42,7 @@ const optionProviders: Provider[] = [
 ];
 
 /** Services other modules may inject (with `isGlobal: true`, everywhere). */
-const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService];
+const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService];
 
 /**
  * The authorization server, token service and resource guards as one module:
@@ -50,6 +58,13 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, A
     ClientStore,
     AccessTokenStore,
     SigningKeyStore,
+    AuthorizationCodeStore,
+    RefreshTokenStore,
+    SessionStore,
+    ConsentStore,
+    InteractionStore,
+    RateLimitStore,
+    GrantRevocationService,
     KeyStoreService,
     TokenService,
     AccessTokenVerifier,
@@ -63,6 +78,8 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, A
     BearerAuthGuard,
     AuthnestBearerStrategy,
     AuthnestPassportGuard,
+    { provide: BEARER_TOKEN_VERIFIER, useExisting: AccessTokenVerifier },
+    { provide: BEARER_REALM, inject: [AUTH_OPTIONS], useFactory: (options: ResolvedAuthOptions) => options.resource.realm },
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ],
   exports: exported,

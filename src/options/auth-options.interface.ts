@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { AuthorizationOptions, InteractionOptions, LoginRateLimitOptions, RefreshTokenOptions } from './flow-options.interface.js';
 
 /** How an access token is represented on the wire. */
 export type AccessTokenFormat = 'jwt' | 'opaque';
@@ -174,6 +175,16 @@ export interface ClientSeed {
    * @default undefined
    */
   audience?: string;
+  /**
+   * A first-party client the server's owner trusts: users are not asked for consent.
+   * @default false
+   */
+  firstParty?: boolean;
+  /**
+   * May call the introspection endpoint (RFC 7662), e.g. a resource server's own client.
+   * @default false
+   */
+  allowIntrospection?: boolean;
 }
 
 /** Options of `AuthModule.forRoot()` / `forRootAsync()`. Validated at boot. */
@@ -211,4 +222,12 @@ export interface AuthModuleOptions {
    * @default 3600
    */
   purgeInterval?: number;
+  /** @default { codeTtl: 60, pkce: 'all-clients', allowPlainPkce: false } */
+  authorization?: AuthorizationOptions;
+  /** @default { ttl: 1209600, absoluteTtl: 7776000, reuseGrace: 10 } */
+  refreshToken?: RefreshTokenOptions;
+  /** @default { mode: 'builtin', ttl: 600, sessionTtl: 86400 } */
+  interaction?: InteractionOptions;
+  /** @default { perAccount: { max: 10, window: 900 }, perAddress: { max: 50, window: 900 } } */
+  loginRateLimit?: LoginRateLimitOptions;
 }

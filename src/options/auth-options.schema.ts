@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayUnique,
+  IsBoolean,
   IsArray,
   IsIn,
   IsInt,
@@ -13,6 +14,12 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import {
+  AuthorizationOptionsSchema,
+  InteractionOptionsSchema,
+  LoginRateLimitOptionsSchema,
+  RefreshTokenOptionsSchema,
+} from './flow-options.schema.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLIENT_ID = /^[\x21-\x7E]+$/;
@@ -53,6 +60,8 @@ export class ClientSeedSchema {
   @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) redirectUris?: string[];
   @IsOptional() @IsIn(['jwt', 'opaque']) accessTokenFormat?: string;
   @IsOptional() @IsString() @MinLength(1) audience?: string;
+  @IsOptional() @IsBoolean() firstParty?: boolean;
+  @IsOptional() @IsBoolean() allowIntrospection?: boolean;
 }
 
 /** class-validator mirror of the SQLite database options. */
@@ -83,4 +92,8 @@ export class AuthModuleOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => ResourceOptionsSchema) resource?: ResourceOptionsSchema;
   @IsOptional() @IsInt() @Min(0) @Max(3600) clientSecretCacheTtl?: number;
   @IsOptional() @IsInt() @Min(0) @Max(604_800) purgeInterval?: number;
+  @IsOptional() @ValidateNested() @Type(() => AuthorizationOptionsSchema) authorization?: AuthorizationOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => RefreshTokenOptionsSchema) refreshToken?: RefreshTokenOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => InteractionOptionsSchema) interaction?: InteractionOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => LoginRateLimitOptionsSchema) loginRateLimit?: LoginRateLimitOptionsSchema;
 }

@@ -49,6 +49,10 @@ describe('resolveAuthOptions defaults', () => {
       clientSecretCacheTtl: 300,
       purgeInterval: 3600,
       production: false,
+      authorization: { codeTtl: 60, pkce: 'all-clients', allowPlainPkce: false },
+      refreshToken: { ttl: 1_209_600, absoluteTtl: 7_776_000, reuseGrace: 10 },
+      interaction: { mode: 'builtin', loginUrl: undefined, ttl: 600, sessionTtl: 86_400 },
+      loginRateLimit: { perAccount: { max: 10, window: 900 }, perAddress: { max: 50, window: 900 } },
     });
   });
 
@@ -107,6 +111,8 @@ describe('resolveAuthOptions defaults', () => {
         redirectUris: [],
         accessTokenFormat: undefined,
         audience: undefined,
+        firstParty: false,
+        allowIntrospection: false,
       },
       expect.objectContaining({ clientId: 'spa', clientSecret: undefined, authMethods: ['none'] }),
     ]);

@@ -6,6 +6,7 @@ import { isAcceptableRedirectUri, isSafeServerUrl } from '../internal/url-rules.
 import { AuthConfigError } from './auth-config.error.js';
 import type { AuthModuleOptions, ClientAuthMethod, ClientSeed } from './auth-options.interface.js';
 import { AuthModuleOptionsSchema, PostgresDatabaseSchema, SqliteDatabaseSchema } from './auth-options.schema.js';
+import { resolveFlowOptions } from './resolve-flow-options.js';
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
 
 function flatten(errors: ValidationError[], prefix: string): string[] {
@@ -69,6 +70,8 @@ function resolveClient(seed: ClientSeed, index: number, scopes: Set<string>, pro
     redirectUris: seed.redirectUris ?? [],
     accessTokenFormat: seed.accessTokenFormat,
     audience: seed.audience,
+    firstParty: seed.firstParty ?? false,
+    allowIntrospection: seed.allowIntrospection ?? false,
   };
   const secretMethods = client.authMethods.filter((method) => method !== 'none');
   if (secretMethods.length > 0 && !client.clientSecret) problems.push(`${path}.clientSecret: required for ${secretMethods.join(', ')}`);
@@ -117,8 +120,10 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
   if (production && !encryptionSecret) {
     problems.push('signing.encryptionSecret: required when NODE_ENV=production (private keys are encrypted at rest with it)');
   }
+  const flows = resolveFlowOptions(raw, problems);
   if (problems.length > 0) throw new AuthConfigError(problems);
   return {
+    ...flows,
     issuer,
     database,
     accessToken: {

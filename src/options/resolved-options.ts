@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AccessTokenFormat, ClientAuthMethod, MigrationsMode, SigningAlgorithm } from './auth-options.interface.js';
+import type { PkcePolicy, RateLimitWindow } from './flow-options.interface.js';
 
 /** A client seed with every default applied. */
 export interface ResolvedClientSeed {
@@ -13,6 +14,8 @@ export interface ResolvedClientSeed {
   redirectUris: string[];
   accessTokenFormat?: AccessTokenFormat;
   audience?: string;
+  firstParty: boolean;
+  allowIntrospection: boolean;
 }
 
 export type ResolvedDatabase =
@@ -20,8 +23,16 @@ export type ResolvedDatabase =
   | { kind: 'postgres'; url: string; schema?: string; poolSize: number; migrations: MigrationsMode }
   | { kind: 'existing'; dataSource: DataSource; migrations: MigrationsMode };
 
+/** Browser-flow options with defaults applied. */
+export interface ResolvedFlowOptions {
+  authorization: { codeTtl: number; pkce: PkcePolicy; allowPlainPkce: boolean };
+  refreshToken: { ttl: number; absoluteTtl: number; reuseGrace: number };
+  interaction: { mode: 'builtin' | 'custom'; loginUrl?: string; ttl: number; sessionTtl: number };
+  loginRateLimit: { perAccount: RateLimitWindow; perAddress: RateLimitWindow };
+}
+
 /** The options after validation and defaults: what every service injects (`AUTH_OPTIONS`). */
-export interface ResolvedAuthOptions {
+export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   issuer: string;
   database: ResolvedDatabase;
   accessToken: { format: AccessTokenFormat; ttl: number; audience: string };

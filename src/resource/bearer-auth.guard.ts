@@ -1,10 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { InsufficientScopeError, MissingTokenError } from '../errors/bearer-errors.js';
-import type { ResolvedAuthOptions } from '../options/resolved-options.js';
-import { AccessTokenVerifier } from '../tokens/access-token-verifier.service.js';
 import { authorizationHeader, extractBearerToken } from './bearer-token.js';
+import { BEARER_REALM, BEARER_TOKEN_VERIFIER, type BearerTokenVerifier } from './bearer-token-verifier.js';
 import { PUBLIC_METADATA } from './public.decorator.js';
 import { REQUEST_TOKEN, type RequestWithToken } from './request-token.js';
 import { describeRequirement, satisfies, SCOPE_REQUIREMENT } from './scope-requirement.js';
@@ -18,15 +16,15 @@ import { describeRequirement, satisfies, SCOPE_REQUIREMENT } from './scope-requi
 export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly verifier: AccessTokenVerifier,
-    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(BEARER_TOKEN_VERIFIER) private readonly verifier: BearerTokenVerifier,
+    @Inject(BEARER_REALM) private readonly realm: string,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.isPublic(context)) return true;
     const request = context.switchToHttp().getRequest<RequestWithToken>();
-    const realm = this.options.resource.realm;
+    const realm = this.realm;
     let token = request[REQUEST_TOKEN];
     if (!token) {
       const raw = extractBearerToken(authorizationHeader(request), realm);

@@ -2,12 +2,10 @@ import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import type { StrategyCreatedStatic } from 'passport';
 import { Strategy } from 'passport-http-bearer';
-import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { MissingTokenError } from '../errors/bearer-errors.js';
-import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import type { AccessTokenInfo } from '../tokens/access-token-info.js';
-import { AccessTokenVerifier } from '../tokens/access-token-verifier.service.js';
 import { authorizationHeader, extractBearerToken } from './bearer-token.js';
+import { BEARER_REALM, BEARER_TOKEN_VERIFIER, type BearerTokenVerifier } from './bearer-token-verifier.js';
 import { REQUEST_TOKEN, type RequestWithToken } from './request-token.js';
 
 /** Name of authnest's passport strategy: `AuthGuard(AUTHNEST_BEARER)`. */
@@ -20,8 +18,8 @@ export const AUTHNEST_BEARER = 'authnest-bearer';
 @Injectable()
 export class AuthnestBearerStrategy extends PassportStrategy(Strategy, AUTHNEST_BEARER) {
   constructor(
-    private readonly verifier: AccessTokenVerifier,
-    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(BEARER_TOKEN_VERIFIER) private readonly verifier: BearerTokenVerifier,
+    @Inject(BEARER_REALM) private readonly realm: string,
   ) {
     super({ passReqToCallback: false });
   }
@@ -32,7 +30,7 @@ export class AuthnestBearerStrategy extends PassportStrategy(Strategy, AUTHNEST_
    * header, 401 with a bare `Bearer realm` challenge without one, also under a plain `AuthGuard(AUTHNEST_BEARER)`.
    */
   override authenticate(this: AuthnestBearerStrategy & StrategyCreatedStatic, request: RequestWithToken, options?: object): void {
-    const realm = this.options.resource.realm;
+    const realm = this.realm;
     let token: string | undefined;
     try {
       token = extractBearerToken(authorizationHeader(request), realm);
@@ -55,13 +53,13 @@ export class AuthnestBearerStrategy extends PassportStrategy(Strategy, AUTHNEST_
  */
 @Injectable()
 export class AuthnestPassportGuard extends AuthGuard(AUTHNEST_BEARER) {
-  constructor(@Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions) {
+  constructor(@Inject(BEARER_REALM) private readonly realm: string) {
     super();
   }
 
   override handleRequest<TUser = AccessTokenInfo>(error: unknown, user: unknown, _info: unknown, context: ExecutionContext): TUser {
     if (error) throw error;
-    if (!user) throw new MissingTokenError(this.options.resource.realm);
+    if (!user) throw new MissingTokenError(this.realm);
     context.switchToHttp().getRequest<RequestWithToken>()[REQUEST_TOKEN] = user as AccessTokenInfo;
     return user as TUser;
   }

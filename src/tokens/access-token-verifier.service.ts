@@ -134,7 +134,7 @@ export class AccessTokenVerifier {
   private async verifyOpaque(token: string): Promise<AccessTokenInfo> {
     if (token.length > 512) throw this.invalid();
     const row = await this.accessTokens.findByHash(sha256Hex(token));
-    if (!row || row.revokedAt !== null || row.expiresAt <= this.clock.now()) throw this.invalid();
+    if (!row || row.format !== 'opaque' || row.revokedAt !== null || row.expiresAt <= this.clock.now()) throw this.invalid();
     if (row.audience !== this.options.accessToken.audience) throw this.invalid();
     const iat = Math.floor(row.issuedAt / 1000);
     const exp = Math.floor(row.expiresAt / 1000);

@@ -17,6 +17,8 @@ export interface AccessTokenRequest {
   /** User id, or the client id for tokens issued to the client itself. */
   subject: string;
   scopes: readonly string[];
+  /** The grant (authorization code id / refresh family) the token belongs to; revoked together. */
+  grantId?: string;
 }
 
 /** A freshly issued access token. */
@@ -29,8 +31,9 @@ export interface IssuedAccessToken {
 }
 
 /**
- * Mints access tokens: RFC 9068 JWTs (`typ: at+jwt`, `kid` header) or opaque 256-bit tokens stored as
- * SHA-256 hashes. The format is the client's override or `accessToken.format`.
+ * Mints access tokens: RFC 9068 JWTs (`typ: at+jwt`, `kid` header) or opaque 256-bit tokens. Either way a
+ * row keyed by the token's SHA-256 hash records it (never the token), so introspection and revocation
+ * work for both. The format is the client's override or `accessToken.format`.
  */
 @Injectable()
 export class TokenService {
@@ -47,25 +50,28 @@ export class TokenService {
     const ttl = this.options.accessToken.ttl;
     const jti = randomToken(16);
     const iat = this.clock.nowSeconds();
-    if (format === 'opaque') {
-      const accessToken = randomToken(32);
-      await this.accessTokens.insert({
-        id: jti,
-        tokenHash: sha256Hex(accessToken),
-        clientId: request.client.clientId,
-        subject: request.subject,
-        scopes: [...request.scopes],
-        audience,
-        issuedAt: iat * 1000,
-        expiresAt: (iat + ttl) * 1000,
-        revokedAt: null,
-      });
-      return { accessToken, format, jti, expiresIn: ttl };
-    }
+    const accessToken = format === 'opaque' ? randomToken(32) : await this.signJwt(request, audience, jti, iat, ttl);
+    await this.accessTokens.insert({
+      id: jti,
+      tokenHash: sha256Hex(accessToken),
+      clientId: request.client.clientId,
+      format,
+      grantId: request.grantId ?? null,
+      subject: request.subject,
+      scopes: [...request.scopes],
+      audience,
+      issuedAt: iat * 1000,
+      expiresAt: (iat + ttl) * 1000,
+      revokedAt: null,
+    });
+    return { accessToken, format, jti, expiresIn: ttl };
+  }
+
+  private signJwt(request: AccessTokenRequest, audience: string, jti: string, iat: number, ttl: number): Promise<string> {
     const key = this.keys.signingKey();
     const claims: Record<string, unknown> = { client_id: request.client.clientId };
     if (request.scopes.length > 0) claims.scope = formatScope(request.scopes);
-    const accessToken = await new SignJWT(claims)
+    return new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
       .setSubject(request.subject)
@@ -74,6 +80,5 @@ export class TokenService {
       .setIssuedAt(iat)
       .setExpirationTime(iat + ttl)
       .sign(key.privateKey);
-    return { accessToken, format, jti, expiresIn: ttl };
   }
 }

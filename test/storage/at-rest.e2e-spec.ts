@@ -45,19 +45,20 @@ describe.each(testMatrix())('storage at rest on %s/%s', (platform, db) => {
     expect(replay.body.error).toBe('invalid_client');
   });
 
-  it('stores opaque tokens only as SHA-256 hashes; stored values do not work as tokens (checklist 81)', async () => {
+  it('stores access tokens (opaque and JWT) only as SHA-256 hashes; stored values do not work as tokens (checklist 81)', async () => {
     const app = await boot();
     const ds = authnestDataSource(app.app);
     const token = await issueToken(app.url, 'web', SECRET, { scope: 'read' });
     const jwt = await issueToken(app.url, 'jwt', 'jwt-secret-0123456789', { scope: 'read' });
-    const rows = await ds.getRepository(AccessTokenEntity).find();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ tokenHash: sha256Hex(token), clientId: 'web', subject: 'web', scopes: ['read'], revokedAt: null });
+    const rows = await ds.getRepository(AccessTokenEntity).find({ order: { format: 'DESC' } });
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ tokenHash: sha256Hex(token), format: 'opaque', clientId: 'web', subject: 'web', scopes: ['read'], revokedAt: null });
+    expect(rows[1]).toMatchObject({ tokenHash: sha256Hex(jwt), format: 'jwt', clientId: 'jwt', revokedAt: null });
     expect(rows[0]!.id).not.toBe(token);
     const stored = await dump(ds);
     expect(stored).not.toContain(token);
     expect(stored).not.toContain(jwt);
-    for (const value of [rows[0]!.tokenHash, rows[0]!.id]) expect((await getMe(app.url, value)).status).toBe(401);
+    for (const row of rows) for (const value of [row.tokenHash, row.id]) expect((await getMe(app.url, value)).status).toBe(401);
     expect((await getMe(app.url, token)).status).toBe(200);
   });
 

@@ -105,10 +105,10 @@ describe.each(testMatrix())('JWT access tokens on %s/%s', (platform, db) => {
     expect(res.body.error).toBe('invalid_token');
   });
 
-  it('is not stored: JWT issuance adds no row to authnest_access_tokens', async () => {
+  it('is recorded by hash only (for introspection and revocation): one row per JWT, never the JWT', async () => {
     const before = await store.count('authnest_access_tokens');
     await issue(SERVICE);
-    expect(await store.count('authnest_access_tokens')).toBe(before);
+    expect(await store.count('authnest_access_tokens')).toBe(before + 1);
   });
 
   it('is accepted until exp (plus the leeway) and refused after it', async () => {

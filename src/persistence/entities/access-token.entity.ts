@@ -1,7 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMillis, jsonList } from '../column-transformers.js';
 
-/** An opaque access token. Only the SHA-256 hash of the token is stored, under a unique index. */
+/**
+ * An issued access token (opaque or JWT), known by the SHA-256 hash of the token under a unique index; the
+ * token itself is never stored. Rows let introspection and revocation answer for both formats.
+ */
 @Entity({ name: 'authnest_access_tokens' })
 export class AccessTokenEntity {
   /** The token identifier (`jti`), not the token. */
@@ -14,6 +17,15 @@ export class AccessTokenEntity {
 
   @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
+
+  /** `jwt` or `opaque`. */
+  @Column({ type: 'varchar', length: 16, default: 'opaque' })
+  format: string;
+
+  /** The grant (authorization code / refresh-token family) the token came from, to revoke them together. */
+  @Index('authnest_access_tokens_grant_idx')
+  @Column({ name: 'grant_id', type: 'varchar', length: 64, nullable: true })
+  grantId: string | null;
 
   @Column({ type: 'varchar', length: 255 })
   subject: string;

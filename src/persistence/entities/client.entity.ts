@@ -37,6 +37,14 @@ export class ClientEntity {
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
 
+  /** Trusted by the server's owner: users are not asked for consent. */
+  @Column({ name: 'first_party', type: 'boolean', default: false })
+  firstParty: boolean;
+
+  /** May call the introspection endpoint. */
+  @Column({ name: 'allow_introspection', type: 'boolean', default: false })
+  allowIntrospection: boolean;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt: number;
 

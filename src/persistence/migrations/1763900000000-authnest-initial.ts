@@ -1,8 +1,5 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-
-const bigint = (name: string, nullable = false) => ({ name, type: 'bigint', isNullable: nullable });
-const varchar = (name: string, length: number, nullable = false) => ({ name, type: 'varchar', length: String(length), isNullable: nullable });
-const text = (name: string) => ({ name, type: 'text' });
+import { bigint, bool, primary, text, varchar } from './migration-columns.js';
 
 /** Clients, opaque access tokens and signing keys. Dialect-neutral (SQLite and PostgreSQL). */
 export class AuthnestInitial1763900000000 implements MigrationInterface {
@@ -13,7 +10,7 @@ export class AuthnestInitial1763900000000 implements MigrationInterface {
       new Table({
         name: 'authnest_clients',
         columns: [
-          { ...varchar('client_id', 255), isPrimary: true },
+          primary(varchar('client_id', 255)),
           varchar('secret_hash', 255, true),
           varchar('name', 255),
           text('auth_methods'),
@@ -23,7 +20,7 @@ export class AuthnestInitial1763900000000 implements MigrationInterface {
           text('redirect_uris'),
           varchar('access_token_format', 16, true),
           varchar('audience', 1024, true),
-          { name: 'disabled', type: 'boolean', default: false },
+          bool('disabled'),
           bigint('created_at'),
           bigint('updated_at'),
         ],
@@ -33,7 +30,7 @@ export class AuthnestInitial1763900000000 implements MigrationInterface {
       new Table({
         name: 'authnest_access_tokens',
         columns: [
-          { ...varchar('id', 64), isPrimary: true },
+          primary(varchar('id', 64)),
           varchar('token_hash', 64),
           varchar('client_id', 255),
           varchar('subject', 255),
@@ -53,7 +50,7 @@ export class AuthnestInitial1763900000000 implements MigrationInterface {
       new Table({
         name: 'authnest_signing_keys',
         columns: [
-          { ...varchar('kid', 64), isPrimary: true },
+          primary(varchar('kid', 64)),
           varchar('alg', 16),
           varchar('status', 16),
           text('public_jwk'),

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LessThan, type Repository } from 'typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { AccessTokenEntity } from '../entities/access-token.entity.js';
 
-/** Opaque access tokens, looked up by SHA-256 hash. */
+/** Issued access tokens (both formats), looked up by SHA-256 hash. */
 @Injectable()
 export class AccessTokenStore {
   private readonly repository: Repository<AccessTokenEntity>;
@@ -19,6 +19,16 @@ export class AccessTokenStore {
 
   findByHash(tokenHash: string): Promise<AccessTokenEntity | null> {
     return this.repository.findOneBy({ tokenHash });
+  }
+
+  /** Revokes one token by id; resolves false when it was already revoked or unknown. */
+  async revoke(id: string, now: number): Promise<boolean> {
+    return (await this.repository.update({ id, revokedAt: IsNull() }, { revokedAt: now })).affected === 1;
+  }
+
+  /** Revokes every live access token issued from a grant; resolves how many. */
+  async revokeGrant(grantId: string, now: number): Promise<number> {
+    return (await this.repository.update({ grantId, revokedAt: IsNull() }, { revokedAt: now })).affected ?? 0;
   }
 
   /** Deletes tokens that expired before `before` (ms); returns how many. */

@@ -46,6 +46,8 @@ export class ClientService {
       accessTokenFormat: seed.accessTokenFormat ?? null,
       audience: seed.audience ?? null,
       disabled: existing?.disabled ?? false,
+      firstParty: seed.firstParty,
+      allowIntrospection: seed.allowIntrospection,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };

@@ -1,0 +1,52 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMillis, jsonList } from '../column-transformers.js';
+
+/**
+ * A refresh token, stored by SHA-256 hash. Every rotation creates a new row in the same family
+ * (`grantId`, the id of the authorization code that started it) and marks the old one `rotatedAt`;
+ * presenting a rotated token outside the grace window revokes the family.
+ */
+@Entity({ name: 'authnest_refresh_tokens' })
+export class RefreshTokenEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Index('authnest_refresh_tokens_hash_uq', { unique: true })
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Index('authnest_refresh_tokens_grant_idx')
+  @Column({ name: 'grant_id', type: 'varchar', length: 64 })
+  grantId: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  clientId: string;
+
+  @Column({ name: 'account_id', type: 'varchar', length: 255 })
+  accountId: string;
+
+  /** The scopes of the original grant (a refresh may narrow the access token, never this). */
+  @Column({ type: 'text', transformer: jsonList })
+  scopes: string[];
+
+  @Column({ name: 'auth_time', type: 'bigint', transformer: epochMillis })
+  authTime: number;
+
+  @Column({ name: 'issued_at', type: 'bigint', transformer: epochMillis })
+  issuedAt: number;
+
+  /** Idle expiry of this token (ms). */
+  @Index('authnest_refresh_tokens_expires_idx')
+  @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
+  expiresAt: number;
+
+  /** Absolute end of the family (ms): rotation never extends past it. */
+  @Column({ name: 'grant_expires_at', type: 'bigint', transformer: epochMillis })
+  grantExpiresAt: number;
+
+  @Column({ name: 'rotated_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  rotatedAt: number | null;
+
+  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  revokedAt: number | null;
+}

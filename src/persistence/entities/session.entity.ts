@@ -1,0 +1,19 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMillis } from '../column-transformers.js';
+
+/** A browser login session. The cookie carries a random token; only its SHA-256 hash is stored. */
+@Entity({ name: 'authnest_sessions' })
+export class SessionEntity {
+  @PrimaryColumn({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Column({ name: 'account_id', type: 'varchar', length: 255 })
+  accountId: string;
+
+  @Column({ name: 'auth_time', type: 'bigint', transformer: epochMillis })
+  authTime: number;
+
+  @Index('authnest_sessions_expires_idx')
+  @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
+  expiresAt: number;
+}

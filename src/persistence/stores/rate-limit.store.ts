@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
+import type { AuthDataSource } from '../auth-data-source.js';
+
+/** Fixed-window counters in the database, incremented atomically (one upsert statement). */
+@Injectable()
+export class RateLimitStore {
+  private readonly dataSource: DataSource;
+
+  constructor(@Inject(AUTH_DATA_SOURCE) handle: AuthDataSource) {
+    this.dataSource = handle.dataSource;
+  }
+
+  /**
+   * Counts one hit for `key` in the window that started no earlier than `now - windowMs` and resolves the
+   * count in the current window (a new window starts at 1).
+   */
+  async hit(key: string, now: number, windowMs: number): Promise<number> {
+    const postgres = this.dataSource.options.type === 'postgres';
+    const table = this.dataSource.getMetadata('RateLimitEntity').tablePath;
+    const [p1, p2, p3] = postgres ? ['$1', '$2', '$3'] : ['?', '?', '?'];
+    const sql =
+      `INSERT INTO ${table} ("key", "count", "window_start") VALUES (${p1}, 1, ${p2}) ` +
+      `ON CONFLICT ("key") DO UPDATE SET ` +
+      `"count" = CASE WHEN ${table}."window_start" <= ${p3} THEN 1 ELSE ${table}."count" + 1 END, ` +
+      `"window_start" = CASE WHEN ${table}."window_start" <= ${p3} THEN excluded."window_start" ELSE ${table}."window_start" END ` +
+      `RETURNING "count"`;
+    const params = postgres ? [key, now, now - windowMs] : [key, now, now - windowMs, now - windowMs];
+    const rows: unknown = await this.dataSource.query(sql, params);
+    const first = (Array.isArray(rows) ? rows[0] : undefined) as { count?: number | string } | undefined;
+    return Number(first?.count ?? 1);
+  }
+
+  /** Clears a counter (after a successful login, for the account key). */
+  async reset(key: string): Promise<void> {
+    await this.dataSource.createQueryBuilder().delete().from('authnest_rate_limits').where('"key" = :key', { key }).execute();
+  }
+}

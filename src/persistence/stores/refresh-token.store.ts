@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { IsNull, LessThan, type Repository } from 'typeorm';
+import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
+import type { AuthDataSource } from '../auth-data-source.js';
+import { RefreshTokenEntity } from '../entities/refresh-token.entity.js';
+
+/** Refresh tokens by SHA-256 hash; rotation is one atomic conditional update. */
+@Injectable()
+export class RefreshTokenStore {
+  private readonly repository: Repository<RefreshTokenEntity>;
+
+  constructor(@Inject(AUTH_DATA_SOURCE) handle: AuthDataSource) {
+    this.repository = handle.dataSource.getRepository(RefreshTokenEntity);
+  }
+
+  async insert(token: RefreshTokenEntity): Promise<void> {
+    await this.repository.insert(token);
+  }
+
+  findByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {
+    return this.repository.findOneBy({ tokenHash });
+  }
+
+  /** Marks the token rotated; resolves false when it was already rotated or revoked (lost a race). */
+  async markRotated(id: string, now: number): Promise<boolean> {
+    const result = await this.repository.update({ id, rotatedAt: IsNull(), revokedAt: IsNull() }, { rotatedAt: now });
+    return result.affected === 1;
+  }
+
+  /** Revokes every live token of a grant (family); resolves how many. */
+  async revokeGrant(grantId: string, now: number): Promise<number> {
+    return (await this.repository.update({ grantId, revokedAt: IsNull() }, { revokedAt: now })).affected ?? 0;
+  }
+
+  async deleteExpired(before: number): Promise<number> {
+    return (await this.repository.delete({ expiresAt: LessThan(before) })).affected ?? 0;
+  }
+}

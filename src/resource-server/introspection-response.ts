@@ -1,0 +1,57 @@
+import { parseScope } from '../internal/scope.js';
+import type { AccessTokenInfo } from '../tokens/access-token-info.js';
+
+/** What an introspection answer is checked against. */
+export interface IntrospectionExpectations {
+  issuer: string;
+  audience: string;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+/** A JWT NumericDate that is a usable number (`1e309` parses as Infinity). */
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function audiences(value: unknown): string[] | undefined {
+  if (value === undefined) return [];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value as string[];
+  return undefined;
+}
+
+/**
+ * Reads an RFC 7662 section 2.2 answer as a verified access token, or `undefined` when it does not describe a
+ * usable bearer access token for this API: `active` must be `true`; `exp` (in the future), `iat`, `sub` and
+ * `client_id` present; `aud`, when present, names the audience; `iss`, when present, is the issuer;
+ * `token_type`, when present, is `Bearer` (a DPoP-bound token is not a bearer token); `token_use`, when
+ * present, is `access_token`; `scope` follows RFC 6749 section 3.3.
+ */
+export function toIntrospectedToken(answer: Readonly<Record<string, unknown>>, expected: IntrospectionExpectations): AccessTokenInfo | undefined {
+  const { active, exp, iat, sub, client_id: clientId, scope, iss, jti, token_type: tokenType, token_use: tokenUse } = answer;
+  if (active !== true) return undefined;
+  if (!isNumericDate(exp) || exp * 1000 <= expected.now || !isNumericDate(iat)) return undefined;
+  if (typeof sub !== 'string' || typeof clientId !== 'string') return undefined;
+  if (iss !== undefined && iss !== expected.issuer) return undefined;
+  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) return undefined;
+  if (tokenUse !== undefined && tokenUse !== 'access_token') return undefined;
+  if (jti !== undefined && typeof jti !== 'string') return undefined;
+  const aud = audiences(answer.aud);
+  if (!aud || (answer.aud !== undefined && !aud.includes(expected.audience))) return undefined;
+  const scopes = scope === undefined ? [] : typeof scope === 'string' ? parseScope(scope) : undefined;
+  if (!scopes) return undefined;
+  const { active: _active, ...claims } = answer;
+  return {
+    format: 'opaque',
+    jti: jti ?? '',
+    iss: expected.issuer,
+    sub,
+    aud,
+    clientId,
+    scopes,
+    iat,
+    exp,
+    claims,
+  };
+}

@@ -1,0 +1,94 @@
+import { Logger } from '@nestjs/common';
+
+/** Largest response body read from the issuer (metadata, JWKS, introspection); a larger one is a failure. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * The issuer could not answer usably (unreachable, slow, non-200, not a JSON object, misconfigured). The guard
+ * turns it into 503 `temporarily_unavailable`; `reason` is for the log only and never names a token or secret.
+ */
+export class UpstreamError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'UpstreamError';
+  }
+}
+
+export interface OutboundRequest {
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+async function readCapped(response: Response): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > MAX_BODY_BYTES) throw new UpstreamError(`answered with a body over ${MAX_BODY_BYTES} bytes`);
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new UpstreamError(`answered with a body over ${MAX_BODY_BYTES} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+}
+
+/**
+ * One request to a URL of the configured issuer, expecting `200` and a JSON object. Redirects are not followed,
+ * the whole exchange (body included) is bounded by `timeoutMs`, bodies by a size cap. Every failure is an
+ * `UpstreamError`.
+ */
+export async function fetchJsonObject(url: string, request: OutboundRequest, timeoutMs: number): Promise<Record<string, unknown>> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const response = await fetch(url, {
+      method: request.method ?? 'GET',
+      headers: { accept: 'application/json', ...request.headers },
+      body: request.body,
+      redirect: 'manual',
+      signal,
+    });
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new UpstreamError(`answered HTTP ${response.status}`);
+    }
+    const json: unknown = JSON.parse(await readCapped(response));
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UpstreamError('answered with JSON that is not an object');
+    return json as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof UpstreamError) throw error;
+    if (signal.aborted) throw new UpstreamError(`did not answer within ${timeoutMs} ms`);
+    if (error instanceof SyntaxError || (error instanceof TypeError && /encoded data/i.test(error.message))) {
+      throw new UpstreamError('answered with a body that is not JSON');
+    }
+    throw new UpstreamError('could not be reached');
+  }
+}
+
+/**
+ * Logs an outbound dependency's failures once per outage (the first failure, then the recovery), so an issuer
+ * that is down does not turn every request into a log line.
+ */
+export class OutboundHealth {
+  private readonly logger = new Logger('authnest');
+  private failing = false;
+
+  constructor(private readonly what: string) {}
+
+  failed(error: UpstreamError): void {
+    if (!this.failing) this.logger.warn(`${this.what} failed: ${error.reason}; bearer tokens that need it get 503 until it recovers`);
+    this.failing = true;
+  }
+
+  succeeded(): void {
+    if (this.failing) this.logger.log(`${this.what} recovered`);
+    this.failing = false;
+  }
+}
