@@ -24,6 +24,7 @@ import { BEARER_REALM, BEARER_TOKEN_VERIFIER } from './resource/bearer-token-ver
 import { ClientSeeder } from './server/clients/client-seeder.service.js';
 import { ClientService } from './server/clients/client.service.js';
 import { GrantRevocationService } from './server/grants/grant-revocation.service.js';
+import { AuthorizationCodeService } from './server/rfc6749/codes/authorization-code.service.js';
 import { ClientAuthenticator } from './server/rfc6749/client-authenticator.service.js';
 import { ClientCredentialsGrant } from './server/rfc6749/grants/client-credentials.grant.js';
 import { GrantRegistry } from './server/rfc6749/grants/grant-registry.service.js';
@@ -65,6 +66,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     InteractionStore,
     RateLimitStore,
     GrantRevocationService,
+    AuthorizationCodeService,
     KeyStoreService,
     TokenService,
     AccessTokenVerifier,
