@@ -7,13 +7,38 @@ export const ISSUER = process.env.ISSUER ?? `http://localhost:${PORT}`;
 /** Every scope the sample's server knows. */
 export const SAMPLE_SCOPES = ['openid', 'profile', 'email', 'posts:read', 'posts:write', 'api', 'restricted', 'offline_access'];
 
-/** DEMO ONLY: a confidential client with a well-known secret. Never seed this in production. */
+const DEMO_REDIRECTS = ['http://127.0.0.1:8080/callback', 'http://localhost:8080/callback'];
+
+/**
+ * DEMO ONLY: a confidential client with a well-known secret. Never seed this in production. Its access tokens
+ * are opaque, so the separate API (`npm run sample:api`) checks them by introspection.
+ */
 export const DEMO_CLIENT: ClientSeed = {
   clientId: 'demo-client',
   clientSecret: 'demo-secret',
   name: 'Demo client',
   authMethods: ['client_secret_basic', 'client_secret_post'],
-  grantTypes: ['client_credentials'],
+  grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
   scopes: SAMPLE_SCOPES,
-  redirectUris: ['http://127.0.0.1:8080/callback', 'http://localhost:8080/callback'],
+  redirectUris: DEMO_REDIRECTS,
+  accessTokenFormat: 'opaque',
+};
+
+/** DEMO ONLY: a public single-page-app client: no secret, PKCE, JWT access tokens. */
+export const DEMO_SPA: ClientSeed = {
+  clientId: 'demo-spa',
+  name: 'Demo single-page app',
+  authMethods: ['none'],
+  grantTypes: ['authorization_code', 'refresh_token'],
+  scopes: SAMPLE_SCOPES,
+  redirectUris: ['http://127.0.0.1:8080/callback'],
+};
+
+/** DEMO ONLY: the separate API's own client, allowed to introspect tokens. */
+export const DEMO_API: ClientSeed = {
+  clientId: 'demo-api',
+  clientSecret: 'demo-api-secret',
+  name: 'Demo API (introspection)',
+  grantTypes: [],
+  allowIntrospection: true,
 };

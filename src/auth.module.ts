@@ -32,6 +32,18 @@ import { TokenEndpoint } from './server/rfc6749/token-endpoint.service.js';
 import { TokenController } from './server/rfc6749/token.controller.js';
 import { JwksController } from './server/rfc7517/jwks.controller.js';
 import { MetadataController } from './server/rfc8414/metadata.controller.js';
+import { browserFlowControllers, browserFlowProviders } from './server/interaction/browser-flow.providers.js';
+import { InteractionService } from './server/interaction/interaction.service.js';
+import { PageResponder } from './server/interaction/http/page-responder.service.js';
+import { encryptionSecretProvider } from './tokens/encryption-secret.provider.js';
+import { AuthorizationCodeGrant } from './server/rfc6749/grants/authorization-code.grant.js';
+import { RefreshTokenGrant } from './server/rfc6749/grants/refresh-token.grant.js';
+import { IssuedTokenLookup } from './server/rfc7009/issued-token-lookup.service.js';
+import { RevocationEndpoint } from './server/rfc7009/revocation-endpoint.service.js';
+import { RevocationController } from './server/rfc7009/revocation.controller.js';
+import { IntrospectionEndpoint } from './server/rfc7662/introspection-endpoint.service.js';
+import { IntrospectionController } from './server/rfc7662/introspection.controller.js';
+import { RefreshTokenService } from './tokens/refresh-token.service.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.service.js';
 import { KeyStoreService } from './tokens/key-store.service.js';
 import { TokenPurgeService } from './tokens/token-purge.service.js';
@@ -43,7 +55,7 @@ const optionProviders: Provider[] = [
 ];
 
 /** Services other modules may inject (with `isGlobal: true`, everywhere). */
-const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService];
+const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService, InteractionService, PageResponder];
 
 /**
  * The authorization server, token service and resource guards as one module:
@@ -51,7 +63,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [TokenController, JwksController, MetadataController],
+  controllers: [TokenController, JwksController, MetadataController, RevocationController, IntrospectionController, ...browserFlowControllers],
   providers: [
     ...optionProviders,
     DataSourceLifecycle,
@@ -67,6 +79,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     RateLimitStore,
     GrantRevocationService,
     AuthorizationCodeService,
+    encryptionSecretProvider,
     KeyStoreService,
     TokenService,
     AccessTokenVerifier,
@@ -76,12 +89,19 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     ClientAuthenticator,
     GrantRegistry,
     ClientCredentialsGrant,
+    RefreshTokenService,
+    AuthorizationCodeGrant,
+    RefreshTokenGrant,
+    IssuedTokenLookup,
+    RevocationEndpoint,
+    IntrospectionEndpoint,
     TokenEndpoint,
     BearerAuthGuard,
     AuthnestBearerStrategy,
     AuthnestPassportGuard,
     { provide: BEARER_TOKEN_VERIFIER, useExisting: AccessTokenVerifier },
     { provide: BEARER_REALM, inject: [AUTH_OPTIONS], useFactory: (options: ResolvedAuthOptions) => options.resource.realm },
+    ...browserFlowProviders,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ],
   exports: exported,

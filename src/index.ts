@@ -13,6 +13,8 @@ export { ENDPOINT_PATHS } from './server/endpoint-paths.js';
 export { OAuthGrant } from './server/rfc6749/grants/grant-handler.js';
 export type { GrantContext, GrantHandler, TokenResponse } from './server/rfc6749/grants/grant-handler.js';
 export { grantableScopes } from './server/rfc6749/scope-policy.js';
+export type { TokenTypeHint } from './server/rfc7009/issued-token-lookup.service.js';
+export type { ActiveTokenIntrospection, IntrospectionResponse } from './server/rfc7662/introspection-endpoint.service.js';
 export type { FormParameters, ProtocolRequest } from './server/rfc6749/token-request.js';
 export { ClientService, type ClientInfo } from './server/clients/client.service.js';
 export type { AuthorizationServerMetadata } from './server/rfc8414/metadata.controller.js';
@@ -28,4 +30,17 @@ export { SCOPE_REQUIREMENT, type ScopeRequirement, type ScopeRequirementSpec } f
 export { Public } from './resource/public.decorator.js';
 export { CurrentToken } from './resource/current-token.decorator.js';
 export { AUTHNEST_BEARER, AuthnestBearerStrategy, AuthnestPassportGuard } from './resource/bearer.strategy.js';
+export { AuthResourceModule } from './resource-server/auth-resource.module.js';
+export type { AuthResourceModuleExtras } from './resource-server/auth-resource.module-definition.js';
+export * from './resource-server/auth-resource-options.interface.js';
 export { ACCOUNT_SERVICE, type AccountService, type Account } from './server/accounts/account.service.js';
+export {
+  InteractionService,
+  InteractionError,
+  type InteractionDetails,
+  type InteractionErrorReason,
+} from './server/interaction/interaction.service.js';
+export { PageResponder } from './server/interaction/http/page-responder.service.js';
+export type { PageResponse, PageCookie } from './server/interaction/http/page-response.js';
+export type { BrowserRequest } from './server/interaction/http/browser-request.js';
+export type { PromptValue, ResponseMode } from './server/authorize/authorization-request.js';

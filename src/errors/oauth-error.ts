@@ -1,6 +1,7 @@
 /**
  * Every error code authnest puts on the wire: RFC 6749 section 5.2 and 4.1.2.1, RFC 6750 section 3.1,
- * RFC 7009 section 2.2.1. A closed union: a code outside it cannot be thrown by mistake.
+ * RFC 7009 section 2.2.1, OpenID Connect Core section 3.1.2.6 (`prompt=none` answers). A closed union: a code
+ * outside it cannot be thrown by mistake.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -15,7 +16,9 @@ export type OAuthErrorCode =
   | 'temporarily_unavailable'
   | 'invalid_token'
   | 'insufficient_scope'
-  | 'unsupported_token_type';
+  | 'unsupported_token_type'
+  | 'login_required'
+  | 'consent_required';
 
 /** The JSON body of an error response (RFC 6749 section 5.2). */
 export interface OAuthErrorBody {

@@ -68,3 +68,13 @@ export class TemporarilyUnavailableError extends OAuthError {
     super('temporarily_unavailable', description, { status: 503, ...options });
   }
 }
+
+/**
+ * 400: a revocation or introspection request named a `token_type_hint` this server does not know
+ * (RFC 7009 section 2.2.1). Authlib answers 401; the RFC lists no status other than 400 for it.
+ */
+export class UnsupportedTokenTypeError extends OAuthError {
+  constructor(description = 'The token type hint is not supported', options: OAuthErrorOptions = {}) {
+    super('unsupported_token_type', description, { status: 400, ...options });
+  }
+}

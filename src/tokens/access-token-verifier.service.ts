@@ -65,6 +65,14 @@ export class AccessTokenVerifier {
     return info;
   }
 
+  /**
+   * Verifies a JWT access token issued for `audience` (signature, `typ`, `iss`, `aud`, `exp`/`iat`, required
+   * claims) without the cache. For introspection, which answers for tokens of every audience.
+   */
+  verifyJwtFor(token: string, audience: string): Promise<AccessTokenInfo> {
+    return this.verifyJwt(token, audience);
+  }
+
   /** Forgets a cached verification (after a revocation on this instance). */
   forget(token: string): void {
     this.cache.delete(token);
@@ -83,14 +91,14 @@ export class AccessTokenVerifier {
     return this.keySet;
   }
 
-  private async verifyJwt(token: string, retried = false): Promise<AccessTokenInfo> {
+  private async verifyJwt(token: string, audience = this.options.accessToken.audience, retried = false): Promise<AccessTokenInfo> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.currentKeySet(), {
         algorithms: ALGORITHMS,
         typ: 'at+jwt',
         issuer: this.options.issuer,
-        audience: this.options.accessToken.audience,
+        audience,
         clockTolerance: this.options.resource.leeway,
         requiredClaims: REQUIRED_CLAIMS,
         currentDate: new Date(this.clock.now()),
@@ -98,7 +106,7 @@ export class AccessTokenVerifier {
     } catch (error) {
       if (error instanceof joseErrors.JWKSNoMatchingKey && !retried && this.mayReloadKeys()) {
         await this.keys.reload();
-        return this.verifyJwt(token, true);
+        return this.verifyJwt(token, audience, true);
       }
       if (error instanceof joseErrors.JWTExpired) throw this.invalid('The access token expired');
       throw this.invalid();

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { Clock } from '../internal/clock.js';
@@ -6,7 +6,7 @@ import { randomToken } from '../internal/random.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import type { SigningKeyEntity } from '../persistence/entities/signing-key.entity.js';
 import { SigningKeyStore } from '../persistence/stores/signing-key.store.js';
-import { resolveEncryptionSecret } from './encryption-secret.js';
+import { ENCRYPTION_SECRET } from './encryption-secret.provider.js';
 import { SecretBox } from './secret-box.js';
 
 /** The key that signs, with its identity. */
@@ -35,8 +35,7 @@ function publicOnly(jwk: JWK, kid: string, alg: string): PublicJwk {
  */
 @Injectable()
 export class KeyStoreService implements OnModuleInit {
-  private readonly logger = new Logger('authnest');
-  private box: SecretBox;
+  private readonly box: SecretBox;
   private signing: ActiveSigningKey;
   private published: PublicJwk[] = [];
 
@@ -44,10 +43,12 @@ export class KeyStoreService implements OnModuleInit {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly store: SigningKeyStore,
     private readonly clock: Clock,
-  ) {}
+    @Inject(ENCRYPTION_SECRET) encryptionSecret: string,
+  ) {
+    this.box = new SecretBox(encryptionSecret);
+  }
 
   async onModuleInit(): Promise<void> {
-    this.box = new SecretBox(resolveEncryptionSecret(this.options, this.logger));
     await this.reload();
   }
 

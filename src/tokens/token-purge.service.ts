@@ -3,8 +3,14 @@ import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { Clock } from '../internal/clock.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
+import { AuthorizationCodeStore } from '../persistence/stores/authorization-code.store.js';
+import { RefreshTokenStore } from '../persistence/stores/refresh-token.store.js';
 
-/** Deletes expired opaque tokens, on a timer (`purgeInterval`) or on demand. */
+/**
+ * Deletes expired access tokens (both formats), authorization codes and refresh tokens, on a timer
+ * (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh token past its idle expiry could
+ * never be used again, and revoked or rotated ones stay until then so reuse is still recognised.
+ */
 @Injectable()
 export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('authnest');
@@ -13,6 +19,8 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly accessTokens: AccessTokenStore,
+    private readonly codes: AuthorizationCodeStore,
+    private readonly refreshTokens: RefreshTokenStore,
     private readonly clock: Clock,
   ) {}
 
@@ -28,8 +36,12 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.timer);
   }
 
-  /** Deletes every token that expired before now; resolves how many rows went. */
-  purgeExpired(): Promise<number> {
-    return this.accessTokens.deleteExpired(this.clock.now());
+  /** Deletes every token and code that expired before now; resolves how many rows went. */
+  async purgeExpired(): Promise<number> {
+    const now = this.clock.now();
+    const access = await this.accessTokens.deleteExpired(now);
+    const codes = await this.codes.deleteExpired(now);
+    const refresh = await this.refreshTokens.deleteExpired(now);
+    return access + codes + refresh;
   }
 }

@@ -104,7 +104,8 @@ export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
   return {
     app,
     url,
-    issuer: TEST_ISSUER,
+    // An issuer given in `options` (e.g. the URL of a proxy started first) is the one the app's tokens carry.
+    issuer: spec.options?.issuer ?? TEST_ISSUER,
     database,
     close: async () => {
       await app.close();

@@ -92,9 +92,9 @@ describe.each(testMatrix())('a custom grant on %s/%s', (platform, db) => {
   });
   afterAll(() => t?.close());
 
-  it('is advertised in grant_types_supported beside client_credentials', async () => {
+  it('is advertised in grant_types_supported beside the built-in grants', async () => {
     const metadata = await request(`${t.url}/.well-known/oauth-authorization-server`);
-    expect([...(metadata.body.grant_types_supported as string[])].sort()).toEqual(['client_credentials', DELEGATION, PING].sort());
+    expect([...(metadata.body.grant_types_supported as string[])].sort()).toEqual(['authorization_code', 'client_credentials', 'refresh_token', DELEGATION, PING].sort());
   });
 
   it('is dispatched by grant_type and issues a token the guarded routes accept', async () => {

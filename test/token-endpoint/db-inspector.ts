@@ -3,7 +3,12 @@ import pg from 'pg';
 import type { AuthDatabaseOptions } from '../../src/index.js';
 
 /** authnest's tables, the only names the inspector accepts. */
-export type AuthnestTable = 'authnest_clients' | 'authnest_access_tokens' | 'authnest_signing_keys';
+export type AuthnestTable =
+  | 'authnest_clients'
+  | 'authnest_access_tokens'
+  | 'authnest_signing_keys'
+  | 'authnest_authorization_codes'
+  | 'authnest_refresh_tokens';
 
 /**
  * Grey-box access to a test app's database through its own connection (better-sqlite3 or pg), independent

@@ -33,31 +33,36 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
     expect(res.headers.get('content-type')).toMatch(/^application\/json\b/);
   });
 
-  it('advertises the issuer, endpoints, client_credentials, both secret methods and the scopes, nothing else', async () => {
+  it('advertises the issuer, endpoints, grants, client authentication methods and the scopes, nothing else', async () => {
     const { body } = await request(`${t.url}${METADATA_PATH}`);
     expect(body).toEqual({
       issuer: t.issuer,
       token_endpoint: `${t.issuer}/oauth/token`,
       jwks_uri: `${t.issuer}/oauth/jwks`,
-      grant_types_supported: ['client_credentials'],
-      token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
-      response_types_supported: [],
+      grant_types_supported: expect.arrayContaining(['client_credentials', 'authorization_code', 'refresh_token']),
+      token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'none']),
+      authorization_endpoint: `${t.issuer}/oauth/authorize`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
       scopes_supported: ['orders:read', 'orders:write'],
+      revocation_endpoint: `${t.issuer}/oauth/revoke`,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint: `${t.issuer}/oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     });
-    expect(body.token_endpoint_auth_methods_supported).toHaveLength(2);
+    expect(body.grant_types_supported).toHaveLength(3);
+    expect(body.token_endpoint_auth_methods_supported).toHaveLength(3);
   });
 
   it('advertises no endpoint or feature this build lacks', async () => {
     const { body } = await request(`${t.url}${METADATA_PATH}`);
     for (const absent of [
-      'authorization_endpoint',
-      'revocation_endpoint',
-      'introspection_endpoint',
       'registration_endpoint',
       'device_authorization_endpoint',
       'pushed_authorization_request_endpoint',
       'userinfo_endpoint',
-      'code_challenge_methods_supported',
       'dpop_signing_alg_values_supported',
     ]) {
       expect(body, absent).not.toHaveProperty(absent);

@@ -26,6 +26,11 @@ export class InteractionStore {
     await this.repository.update({ idHash, completedAt: IsNull() }, { accountId, authTime });
   }
 
+  /** Replaces the stored request state (e.g. the consent decision) while the interaction is pending. */
+  async updateRequest(idHash: string, request: string): Promise<boolean> {
+    return (await this.repository.update({ idHash, completedAt: IsNull() }, { request })).affected === 1;
+  }
+
   /** Completes the interaction; resolves false when it was already completed (double submit, replay). */
   async complete(idHash: string, now: number): Promise<boolean> {
     return (await this.repository.update({ idHash, completedAt: IsNull() }, { completedAt: now })).affected === 1;

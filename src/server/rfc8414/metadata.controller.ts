@@ -35,9 +35,26 @@ export class MetadataController {
       token_endpoint: endpointUrl(issuer, ENDPOINT_PATHS.token),
       jwks_uri: endpointUrl(issuer, ENDPOINT_PATHS.jwks),
       grant_types_supported: this.grants.grantTypes(),
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      response_types_supported: [],
+      token_endpoint_auth_methods_supported: this.tokenEndpointAuthMethods(),
+      authorization_endpoint: endpointUrl(issuer, ENDPOINT_PATHS.authorize),
+      response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
+      code_challenge_methods_supported: this.options.authorization.allowPlainPkce ? ['S256', 'plain'] : ['S256'],
+      // RFC 9207: every authorization response carries `iss`.
+      authorization_response_iss_parameter_supported: true,
       scopes_supported: scopes,
+      revocation_endpoint: endpointUrl(issuer, ENDPOINT_PATHS.revocation),
+      // RFC 7009 section 2.1: public clients may revoke their own tokens.
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      introspection_endpoint: endpointUrl(issuer, ENDPOINT_PATHS.introspection),
+      // RFC 7662 section 2.1: introspection needs real client authentication.
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     };
+  }
+
+  /** `none` only when a registered grant accepts public clients. */
+  private tokenEndpointAuthMethods(): string[] {
+    const publicGrant = this.grants.grantTypes().some((grantType) => this.grants.get(grantType)?.allowsPublicClients);
+    return publicGrant ? ['client_secret_basic', 'client_secret_post', 'none'] : ['client_secret_basic', 'client_secret_post'];
   }
 }

@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { InvalidTokenError } from '../errors/bearer-errors.js';
+import { TemporarilyUnavailableError } from '../errors/oauth-errors.js';
+import { Clock } from '../internal/clock.js';
+import { parseScope } from '../internal/scope.js';
+import type { BearerTokenVerifier } from '../resource/bearer-token-verifier.js';
+import type { AccessTokenInfo } from '../tokens/access-token-info.js';
+import { AUTH_RESOURCE_OPTIONS } from './auth-resource.module-definition.js';
+import { IntrospectionClient } from './introspection-client.service.js';
+import { UpstreamError } from './outbound-http.js';
+import { RemoteJwksService } from './remote-jwks.service.js';
+import type { ResolvedAuthResourceOptions } from './resolve-auth-resource-options.js';
+
+/** RFC 9068 section 2.2: the claims every JWT access token carries (as the local verifier requires). */
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
+
+/** A JWT NumericDate that is a usable number (`1e309` parses as Infinity). */
+function isNumericDate(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The `BearerTokenVerifier` of a standalone resource server. JWTs are checked exactly as `AuthModule`'s local
+ * verifier checks them (signature with an allowed algorithm and a key of the issuer's JWKS, `typ` `at+jwt`,
+ * `iss`, `aud`, `exp`/`iat`/`nbf` with `leeway`, every RFC 9068 claim, numeric dates, scope syntax); other
+ * tokens go to introspection. When the issuer cannot be asked, the answer is 503 `temporarily_unavailable`
+ * without a `WWW-Authenticate` challenge (RFC 6750 has no code for it, and a 401 would tell the client to
+ * throw away a token that may be valid); never a pass.
+ */
+@Injectable()
+export class RemoteAccessTokenVerifier implements BearerTokenVerifier {
+  constructor(
+    @Inject(AUTH_RESOURCE_OPTIONS) private readonly options: ResolvedAuthResourceOptions,
+    private readonly jwks: RemoteJwksService,
+    private readonly introspection: IntrospectionClient,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Resolves the verified token; throws `InvalidTokenError` (401) or `TemporarilyUnavailableError` (503). */
+  async verify(token: string): Promise<AccessTokenInfo> {
+    try {
+      return token.split('.').length === 3 ? await this.verifyJwt(token) : await this.introspection.verify(token);
+    } catch (error) {
+      if (error instanceof UpstreamError) {
+        throw new TemporarilyUnavailableError('The access token cannot be verified right now; retry later');
+      }
+      throw error;
+    }
+  }
+
+  private invalid(description?: string): InvalidTokenError {
+    return new InvalidTokenError(this.options.realm, description);
+  }
+
+  private async verifyJwt(token: string): Promise<AccessTokenInfo> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.jwks.getKey, {
+        algorithms: this.options.algorithms,
+        typ: 'at+jwt',
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: this.options.leeway,
+        requiredClaims: REQUIRED_CLAIMS,
+        currentDate: new Date(this.clock.now()),
+      }));
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      if (error instanceof joseErrors.JWTExpired) throw this.invalid('The access token expired');
+      throw this.invalid();
+    }
+    return this.toInfo(payload);
+  }
+
+  private toInfo(payload: JWTPayload): AccessTokenInfo {
+    const { scope, client_id: clientId, iat, exp } = payload;
+    const scopes = scope === undefined ? [] : typeof scope === 'string' ? parseScope(scope) : undefined;
+    if (!scopes || typeof clientId !== 'string' || !isNumericDate(iat) || !isNumericDate(exp)) throw this.invalid();
+    return {
+      format: 'jwt',
+      jti: String(payload.jti),
+      iss: String(payload.iss),
+      sub: String(payload.sub),
+      aud: asList(payload.aud),
+      clientId,
+      scopes,
+      iat,
+      exp,
+      claims: payload,
+    };
+  }
+}

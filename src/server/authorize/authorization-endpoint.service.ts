@@ -1,0 +1,87 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AUTH_OPTIONS } from '../../auth.tokens.js';
+import { OAuthError } from '../../errors/oauth-error.js';
+import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
+import type { ClientEntity } from '../../persistence/entities/client.entity.js';
+import { ACCOUNT_SERVICE, type AccountService } from '../accounts/account.service.js';
+import { findActiveAccount } from '../accounts/active-account.js';
+import { endpointUrl, interactionPath } from '../endpoint-paths.js';
+import { ConsentPolicy } from '../interaction/consent-policy.service.js';
+import { readQueryParameters, type BrowserRequest } from '../interaction/http/browser-request.js';
+import { seeOther, type PageResponse } from '../interaction/http/page-response.js';
+import { InteractionBinding } from '../interaction/interaction-binding.service.js';
+import { InteractionRecords } from '../interaction/interaction-records.service.js';
+import { errorPage } from '../interaction/pages/error.page.js';
+import { SessionService, type ActiveSession } from '../interaction/session.service.js';
+import { readFormParameters, type FormParameters } from '../rfc6749/token-request.js';
+import { AuthorizationIssuer } from './authorization-issuer.service.js';
+import type { AuthorizationRequest } from './authorization-request.js';
+import { AuthorizationRequestValidator } from './authorization-request.validator.js';
+
+/**
+ * The authorization endpoint (RFC 6749 section 3.1 and 4.1.1, OAuth 2.1 section 4.1.1), GET and POST:
+ * validate, then answer at once from a valid session (remembered consent, no `prompt=login`), answer
+ * `login_required` / `consent_required` for `prompt=none`, or start an interaction (builtin pages or the host's
+ * `loginUrl`) bound to this browser.
+ */
+@Injectable()
+export class AuthorizationEndpoint {
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly validator: AuthorizationRequestValidator,
+    private readonly issuer: AuthorizationIssuer,
+    private readonly consentPolicy: ConsentPolicy,
+    private readonly sessions: SessionService,
+    private readonly records: InteractionRecords,
+    private readonly binding: InteractionBinding,
+    @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
+  ) {}
+
+  async handle(request: BrowserRequest, method: 'GET' | 'POST'): Promise<PageResponse> {
+    let params: FormParameters;
+    try {
+      // RFC 6749 section 3.1: GET carries the query; POST a form body (its query is not read).
+      params = method === 'GET' ? readQueryParameters(request) : readFormParameters(request);
+    } catch (error) {
+      if (error instanceof OAuthError) return errorPage(400, { message: error.description });
+      throw error;
+    }
+    const validation = await this.validator.validate(params);
+    if (validation.kind === 'page-error') return errorPage(400, { message: validation.description });
+    if (validation.kind === 'redirect-error') return this.issuer.error(validation.target, validation.code, validation.description);
+    return this.decide(request, validation.client, validation.request);
+  }
+
+  private async decide(browser: BrowserRequest, client: ClientEntity, request: AuthorizationRequest): Promise<PageResponse> {
+    const session = await this.activeSession(browser);
+    const consentRequired = (accountId: string) => this.consentPolicy.required(accountId, client, request.scopes, request.prompt);
+    if (request.prompt.includes('none')) {
+      // OpenID Connect Core section 3.1.2.6: never show a page.
+      if (!session) return this.issuer.error(request, 'login_required', 'The user is not logged in');
+      if (await consentRequired(session.accountId)) return this.issuer.error(request, 'consent_required', 'The user has not consented');
+      return this.issuer.issue(request, session.accountId, session.authTime, request.scopes);
+    }
+    const reuseSession = session && !request.prompt.includes('login') ? session : undefined;
+    if (reuseSession && !(await consentRequired(reuseSession.accountId))) {
+      return this.issuer.issue(request, reuseSession.accountId, reuseSession.authTime, request.scopes);
+    }
+    return this.startInteraction(request, reuseSession);
+  }
+
+  /** The browser's session when its account is still active. */
+  private async activeSession(browser: BrowserRequest): Promise<ActiveSession | undefined> {
+    const session = await this.sessions.current(browser);
+    if (!session) return undefined;
+    return (await findActiveAccount(this.accounts, session.accountId)) ? session : undefined;
+  }
+
+  private async startInteraction(request: AuthorizationRequest, session: ActiveSession | undefined): Promise<PageResponse> {
+    const id = await this.records.create(request, session);
+    const { issuer, interaction } = this.options;
+    const location =
+      interaction.mode === 'custom' && interaction.loginUrl
+        ? `${interaction.loginUrl}${interaction.loginUrl.includes('?') ? '&' : '?'}interaction=${encodeURIComponent(id)}`
+        : endpointUrl(issuer, interactionPath(id));
+    return seeOther(location, [this.binding.cookie(id)]);
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { AUTH_OPTIONS } from '../../auth.tokens.js';
+import { AuthConfigError } from '../../options/auth-config.error.js';
+import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
+import { ACCOUNT_SERVICE, type AccountService } from '../accounts/account.service.js';
+import { findActiveAccount } from '../accounts/active-account.js';
+import type { PageResponse } from '../interaction/http/page-response.js';
+import { AuthorizationCodeService } from '../rfc6749/codes/authorization-code.service.js';
+import type { AuthorizationErrorCode, AuthorizationRequest, RedirectTarget } from './authorization-request.js';
+import { codeResponse, errorResponse } from './authorization-response.js';
+
+/**
+ * Ends an authorization request: issues the code bound to the request, the account and the granted scopes
+ * (RFC 6749 section 4.1.2) and builds the response to the client. Refuses to boot when a seeded client may use
+ * the authorization code grant but no `AccountService` is provided.
+ */
+@Injectable()
+export class AuthorizationIssuer implements OnModuleInit {
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly codes: AuthorizationCodeService,
+    @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.accounts) return;
+    const problems = this.options.clients.flatMap((client, index) =>
+      client.grantTypes.includes('authorization_code')
+        ? [`clients[${index}].grantTypes: 'authorization_code' needs an AccountService: provide one under ACCOUNT_SERVICE in a module AuthModule can see`]
+        : [],
+    );
+    if (problems.length > 0) throw new AuthConfigError(problems);
+  }
+
+  /** Issues a code for an active account, or answers `access_denied` when the account is gone or inactive. */
+  async issue(request: AuthorizationRequest, accountId: string, authTime: number, scopes: readonly string[]): Promise<PageResponse> {
+    if (!(await findActiveAccount(this.accounts, accountId))) return this.error(request, 'access_denied', 'The account cannot be used');
+    const code = await this.codes.issue({
+      clientId: request.clientId,
+      accountId,
+      redirectUri: request.redirectUri,
+      redirectUriSent: request.redirectUriSent,
+      scopes,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: request.codeChallengeMethod,
+      nonce: request.nonce,
+      authTime,
+    });
+    return codeResponse(this.options.issuer, request, code);
+  }
+
+  /** An error response to the client's validated redirect URI. */
+  error(target: RedirectTarget, code: AuthorizationErrorCode, description: string): PageResponse {
+    return errorResponse(this.options.issuer, target, code, description);
+  }
+}

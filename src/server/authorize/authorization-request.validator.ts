@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AUTH_OPTIONS } from '../../auth.tokens.js';
+import { InvalidScopeError } from '../../errors/oauth-errors.js';
+import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
+import type { ClientEntity } from '../../persistence/entities/client.entity.js';
+import { ClientStore } from '../../persistence/stores/client.store.js';
+import { grantableScopes } from '../rfc6749/scope-policy.js';
+import type { FormParameters } from '../rfc6749/token-request.js';
+import {
+  AuthorizationRedirectError,
+  type AuthorizationErrorCode,
+  type AuthorizationRequest,
+  type RedirectTarget,
+} from './authorization-request.js';
+import { pkceParameters } from './pkce-parameters.js';
+import { checkResponseType, parsePrompt, responseModeOf } from './request-parameters.js';
+
+/** The outcome of validating an authorization request. */
+export type AuthorizationValidation =
+  | { kind: 'valid'; client: ClientEntity; request: AuthorizationRequest }
+  /** The client or redirect URI cannot be trusted: show an error page, never redirect (RFC 6749 section 4.1.2.1). */
+  | { kind: 'page-error'; description: string }
+  /** Everything else goes back to the client's validated redirect URI. */
+  | { kind: 'redirect-error'; target: RedirectTarget; code: AuthorizationErrorCode; description: string };
+
+/**
+ * Validates an authorization request (RFC 6749 section 4.1.1, OAuth 2.1 section 4.1.1) in the order that
+ * decides where errors go: first the client and the redirect URI (errors shown as a page), then everything
+ * else (errors redirected to the client with `state` and `iss`).
+ */
+@Injectable()
+export class AuthorizationRequestValidator {
+  constructor(
+    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    private readonly clients: ClientStore,
+  ) {}
+
+  async validate(params: FormParameters): Promise<AuthorizationValidation> {
+    const clientId = params.client_id;
+    if (clientId === undefined) return { kind: 'page-error', description: 'The request names no client (client_id is missing).' };
+    const client = await this.clients.findById(clientId);
+    if (!client || client.disabled) return { kind: 'page-error', description: 'The client is unknown or disabled.' };
+    const redirect = this.redirectUriOf(client, params.redirect_uri);
+    if (typeof redirect === 'string') return { kind: 'page-error', description: redirect };
+
+    const responseMode = responseModeOf(params.response_mode);
+    const target: RedirectTarget = { redirectUri: redirect.uri, responseMode: responseMode ?? 'query', state: params.state };
+    try {
+      if (!responseMode) throw new AuthorizationRedirectError('invalid_request', 'The response_mode is not supported');
+      return { kind: 'valid', client, request: this.validateForClient(client, params, target, redirect.sent) };
+    } catch (error) {
+      if (error instanceof AuthorizationRedirectError) return { kind: 'redirect-error', target, code: error.code, description: error.description };
+      if (error instanceof InvalidScopeError) return { kind: 'redirect-error', target, code: 'invalid_scope', description: error.description };
+      throw error;
+    }
+  }
+
+  /**
+   * Exact string comparison with the registered URIs (RFC 9700 section 4.1.3): no case folding, no
+   * default-port or percent-decoding normalisation. Omitted: the client's only URI, if it has exactly one.
+   */
+  private redirectUriOf(client: ClientEntity, sent: string | undefined): { uri: string; sent: boolean } | string {
+    if (sent !== undefined) {
+      return client.redirectUris.includes(sent) ? { uri: sent, sent: true } : 'The redirect URI is not registered for this client.';
+    }
+    const [only, ...others] = client.redirectUris;
+    if (only !== undefined && others.length === 0) return { uri: only, sent: false };
+    return 'The request must name one of the redirect URIs registered for this client (redirect_uri is missing).';
+  }
+
+  private validateForClient(client: ClientEntity, params: FormParameters, target: RedirectTarget, redirectUriSent: boolean): AuthorizationRequest {
+    checkResponseType(params.response_type);
+    if (!client.grantTypes.includes('authorization_code')) {
+      throw new AuthorizationRedirectError('unauthorized_client', 'The client may not use the authorization code grant');
+    }
+    const scopes = grantableScopes(params.scope, client, this.options.scopes);
+    const pkce = pkceParameters(params, client.secretHash === null, this.options.authorization);
+    const prompt = parsePrompt(params.prompt);
+    return { ...target, clientId: client.clientId, redirectUriSent, scopes, ...pkce, nonce: params.nonce, prompt };
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { UnsupportedTokenTypeError } from '../../errors/oauth-errors.js';
+import { sha256Hex } from '../../internal/sha256.js';
+import type { AccessTokenEntity } from '../../persistence/entities/access-token.entity.js';
+import type { RefreshTokenEntity } from '../../persistence/entities/refresh-token.entity.js';
+import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
+import { RefreshTokenStore } from '../../persistence/stores/refresh-token.store.js';
+
+/** `token_type_hint` values this server knows (RFC 7009 section 2.1, RFC 7662 section 2.1). */
+export type TokenTypeHint = 'access_token' | 'refresh_token';
+
+/** A token this server issued, as stored (whatever its state). */
+export type IssuedToken = { kind: 'refresh_token'; row: RefreshTokenEntity } | { kind: 'access_token'; row: AccessTokenEntity };
+
+/** Reads `token_type_hint`: absent is fine, an unknown value is `unsupported_token_type` (400). */
+export function parseTokenTypeHint(value: string | undefined): TokenTypeHint | undefined {
+  if (value === undefined || value === 'access_token' || value === 'refresh_token') return value;
+  throw new UnsupportedTokenTypeError();
+}
+
+/**
+ * Finds a presented token among the refresh and access tokens by its SHA-256 hash. The hint only orders the
+ * search (RFC 7009 section 2.1: a server that cannot find the token under the hint searches all types).
+ */
+@Injectable()
+export class IssuedTokenLookup {
+  constructor(
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly accessTokens: AccessTokenStore,
+  ) {}
+
+  async find(token: string, hint: TokenTypeHint | undefined): Promise<IssuedToken | undefined> {
+    const hash = sha256Hex(token);
+    const order: TokenTypeHint[] = hint === 'access_token' ? ['access_token', 'refresh_token'] : ['refresh_token', 'access_token'];
+    for (const kind of order) {
+      const found = await this.findOne(kind, hash);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private async findOne(kind: TokenTypeHint, hash: string): Promise<IssuedToken | undefined> {
+    if (kind === 'refresh_token') {
+      const row = await this.refreshTokens.findByHash(hash);
+      return row ? { kind, row } : undefined;
+    }
+    const row = await this.accessTokens.findByHash(hash);
+    return row ? { kind, row } : undefined;
+  }
+}

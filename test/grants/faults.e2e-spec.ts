@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenPurgeService } from '../../src/index.js';
+import { testMatrix } from '../support/matrix.js';
+import type { TestApp } from '../support/test-app.js';
+import { inspectDatabase, type AuthnestTable, type DbInspector } from '../token-endpoint/db-inspector.js';
+import { expectOAuthError } from '../token-endpoint/helpers.js';
+import {
+  codeTokens, bootGrantApp, expectActive, expectTokens, introspect, issueCode, redeem, refresh, revoke, WEB, type GrantApp,
+} from './grant-helpers.js';
+
+/**
+ * Storage faults in the middle of the user grants, revocation and introspection (fault invariants FL1, FL2,
+ * FL4, FL5), induced by renaming a table while the app runs; and the purge of expired rows (FL17).
+ */
+describe.each(testMatrix())('grant storage faults on %s/%s', (platform, db) => {
+  let g: GrantApp;
+  let t: TestApp;
+  let store: DbInspector;
+
+  beforeAll(async () => {
+    g = await bootGrantApp(platform, db, { accessToken: { format: 'opaque' } });
+    t = g.t;
+    store = await inspectDatabase(t.database);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await g?.t.close();
+  });
+
+  /** Runs `send` while `table` is missing, then puts it back. */
+  async function without<T>(table: AuthnestTable, send: () => Promise<T>): Promise<T> {
+    await store.rename(table, `${table}_away`);
+    try {
+      return await send();
+    } finally {
+      await store.rename(`${table}_away`, table);
+    }
+  }
+
+  it.each(['authnest_access_tokens', 'authnest_refresh_tokens'] as const)(
+    'answers 500 when %s fails during a code exchange, and the code stays redeemable exactly once (FL1)',
+    async (table) => {
+      const issued = await issueCode(t, WEB);
+      expectOAuthError(await without(table, () => redeem(t, WEB, issued)), 500, 'server_error');
+      expectTokens(await redeem(t, WEB, issued), { refreshToken: true });
+      expectOAuthError(await redeem(t, WEB, issued), 400, 'invalid_grant');
+    },
+  );
+
+  it('answers 500 when the access token cannot be stored during a refresh, and the refresh token stays usable (FL2)', async () => {
+    const tokens = await codeTokens(t, WEB);
+    expectOAuthError(await without('authnest_access_tokens', () => refresh(t, WEB, tokens.refresh_token!)), 500, 'server_error');
+    const next = expectTokens(await refresh(t, WEB, tokens.refresh_token!), { refreshToken: true });
+    await expectActive(t, next.refresh_token!);
+  });
+
+  it.each([
+    ['a refresh token', 'authnest_refresh_tokens', 'refresh_token'],
+    ['an access token', 'authnest_access_tokens', 'access_token'],
+  ] as const)('answers 503 when storage fails while revoking %s, and the token stays valid for a retry (FL4)', async (_name, table, kind) => {
+    const tokens = await codeTokens(t, WEB);
+    const token = kind === 'refresh_token' ? tokens.refresh_token! : tokens.access_token;
+    const res = await without(table, () => revoke(t, WEB, token, { token_type_hint: kind }));
+    expectOAuthError(res, 503, 'temporarily_unavailable');
+    await expectActive(t, token);
+    expect((await revoke(t, WEB, token)).status).toBe(200);
+    expect((await introspect(t, token)).body).toEqual({ active: false });
+  });
+
+  it('answers 503 when storage fails during introspection, never active (FL5)', async () => {
+    const tokens = await codeTokens(t, WEB);
+    const res = await without('authnest_access_tokens', () => introspect(t, tokens.access_token, { token_type_hint: 'access_token' }));
+    expectOAuthError(res, 503, 'temporarily_unavailable');
+    expect(res.text).not.toContain('active');
+  });
+
+  it('purges expired codes, refresh tokens and access tokens, and nothing live (FL17)', async () => {
+    const purge = t.app.get(TokenPurgeService);
+    await purge.purgeExpired();
+    const count = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          (['authnest_authorization_codes', 'authnest_refresh_tokens', 'authnest_access_tokens'] as const).map(async (table) => [table, await store.count(table)]),
+        ),
+      ) as Record<AuthnestTable, number>;
+    g.clock.advance(1_209_601);
+    await purge.purgeExpired();
+    expect(await count()).toEqual({ authnest_authorization_codes: 0, authnest_refresh_tokens: 0, authnest_access_tokens: 0 });
+
+    const live = await codeTokens(t, WEB);
+    const pending = await issueCode(t, WEB);
+    const before = await count();
+    expect(await purge.purgeExpired()).toBe(0);
+    expect(await count()).toEqual(before);
+    await expectActive(t, live.refresh_token!);
+    expectTokens(await redeem(t, WEB, pending), { refreshToken: true });
+
+    g.clock.advance(3600);
+    expect(await purge.purgeExpired()).toBe(4);
+    expect(await count()).toMatchObject({ authnest_authorization_codes: 0, authnest_access_tokens: 0 });
+    await expectActive(t, live.refresh_token!);
+  });
+});

@@ -1,0 +1,69 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { ACCOUNT_SERVICE, type Account, type AccountService } from '../../src/index.js';
+
+interface StoredUser {
+  id: string;
+  salt: Buffer;
+  hash: Buffer;
+  active: boolean;
+}
+
+/** Small scrypt cost: this is a test double of the host's port, not of authnest. */
+function hashPassword(password: string, salt: Buffer): Buffer {
+  return scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 });
+}
+
+const DUMMY_SALT = randomBytes(16);
+const DUMMY_HASH = hashPassword('dummy-password', DUMMY_SALT);
+
+/**
+ * The host app's `AccountService` in tests: users in memory with scrypt-hashed passwords; unknown users cost
+ * the same hash. Counts `verifyCredentials` calls so tests can see when authnest stopped before asking;
+ * the username `explode` makes it fail like a broken user database.
+ */
+@Injectable()
+export class InMemoryAccountService implements AccountService {
+  private readonly users = new Map<string, StoredUser>();
+  verifyCalls = 0;
+
+  constructor() {
+    this.add('alice', 'alice-password', 'user-alice');
+    this.add('bob', 'bob-password', 'user-bob');
+    this.add('carol', 'carol-password', 'user-carol', false);
+  }
+
+  add(username: string, password: string, id = `user-${username}`, active = true): void {
+    const salt = randomBytes(16);
+    this.users.set(username, { id, salt, hash: hashPassword(password, salt), active });
+  }
+
+  setActive(id: string, active: boolean): void {
+    for (const user of this.users.values()) if (user.id === id) user.active = active;
+  }
+
+  async findById(id: string): Promise<Account | undefined> {
+    const user = [...this.users.values()].find((candidate) => candidate.id === id);
+    return user ? { id: user.id, active: user.active } : undefined;
+  }
+
+  async verifyCredentials(username: string, password: string): Promise<Account | undefined> {
+    this.verifyCalls += 1;
+    if (username === 'explode') throw new Error('database down: secret-internal-detail');
+    const user = this.users.get(username);
+    const ok = timingSafeEqual(hashPassword(password, user?.salt ?? DUMMY_SALT), user?.hash ?? DUMMY_HASH);
+    return user && ok ? { id: user.id, active: user.active } : undefined;
+  }
+
+  async claimsFor(account: Account): Promise<Record<string, unknown>> {
+    return { sub: account.id };
+  }
+}
+
+/** Global so that AuthModule sees ACCOUNT_SERVICE (as a host app would provide it). */
+@Global()
+@Module({
+  providers: [InMemoryAccountService, { provide: ACCOUNT_SERVICE, useExisting: InMemoryAccountService }],
+  exports: [ACCOUNT_SERVICE, InMemoryAccountService],
+})
+export class TestAccountsModule {}
