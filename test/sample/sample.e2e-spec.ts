@@ -1,26 +1,40 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizeWithLogin, clientRedirect, pkce, TestBrowser } from '../support/authorization-flow.js';
 import { basic, postForm, request } from '../support/http.js';
 import type { Platform } from '../support/matrix.js';
 
+/** A free loopback port: the sample's issuer must be its real URL, since the separate API fetches metadata from it. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'authnest-sample-'));
+const PORT = await freePort();
+const ISSUER = `http://127.0.0.1:${PORT}`;
 process.env.SAMPLE_DB = join(dir, 'sample.sqlite');
-process.env.ISSUER = 'http://127.0.0.1:3000';
+process.env.ISSUER = ISSUER;
 process.chdir(dir);
 
 let AppModule: Type;
+let ApiModule: Type;
 
-async function boot(platform: Platform): Promise<{ app: INestApplication; url: string }> {
+async function boot(platform: Platform, module = AppModule, port = PORT): Promise<{ app: INestApplication; url: string }> {
   const app =
     platform === 'fastify'
-      ? await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false })
-      : await NestFactory.create(AppModule, { logger: false });
-  await app.listen(0, '127.0.0.1');
+      ? await NestFactory.create(module, new FastifyAdapter(), { logger: false })
+      : await NestFactory.create(module, { logger: false });
+  await app.listen(port, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1') };
 }
 
@@ -35,6 +49,7 @@ const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}`
 describe('the sample app (README quick start)', () => {
   beforeAll(async () => {
     ({ AppModule } = await import('../../sample/app.module.js'));
+    ({ ApiModule } = await import('../../sample/api-server/api.module.js'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,6 +88,49 @@ describe('the sample app (README quick start)', () => {
       firstToken = token;
       firstKeys = keys;
     } finally {
+      await app.close();
+    }
+  });
+
+  it.each(['express', 'fastify'] as const)('serves the browser flow for demo-spa and the separate API on %s', async (platform) => {
+    const { app, url } = await boot(platform);
+    const api = await boot(platform, ApiModule, 0);
+    try {
+      const browser = new TestBrowser({ url, issuer: ISSUER });
+      const { verifier, challenge } = pkce();
+      const redirectUri = 'http://127.0.0.1:8080/callback';
+      const done = await authorizeWithLogin(browser, {
+        response_type: 'code', client_id: 'demo-spa', redirect_uri: redirectUri, scope: 'profile posts:read',
+        state: 's1', code_challenge: challenge, code_challenge_method: 'S256',
+      });
+      const params = clientRedirect(done, redirectUri);
+      expect(params.get('state')).toBe('s1');
+      expect(params.get('iss')).toBe(ISSUER);
+      const tokens = await postForm(`${url}/oauth/token`, {
+        grant_type: 'authorization_code', client_id: 'demo-spa', code: params.get('code')!, redirect_uri: redirectUri, code_verifier: verifier,
+      });
+      expect(tokens.status, tokens.text).toBe(200);
+      expect(tokens.body.refresh_token).toEqual(expect.any(String));
+      const me = await request(`${url}/api/me`, bearer(String(tokens.body.access_token)));
+      expect(me.body).toMatchObject({ sub: 'user-alice', client_id: 'demo-spa' });
+
+      const opaque = await demoToken(url, 'api');
+      expect(opaque.split('.')).toHaveLength(1);
+      const apiUrl = api.url;
+      expect((await request(`${apiUrl}/api/posts`, bearer(opaque))).status).toBe(200);
+      expect((await request(`${apiUrl}/api/posts/restricted`, bearer(opaque))).status).toBe(403);
+      expect((await request(`${apiUrl}/api/posts/restricted`, bearer(await demoToken(url, 'restricted')))).status).toBe(200);
+      expect((await request(`${apiUrl}/api/posts`)).status).toBe(401);
+      // Revoked: introspection says so at once; the API (which caches active answers briefly) refuses it when not cached.
+      const revoke = (token: string) => postForm(`${url}/oauth/revoke`, { token }, { authorization: basic('demo-client', 'demo-secret') });
+      expect((await revoke(opaque)).status).toBe(200);
+      const introspected = await postForm(`${url}/oauth/introspect`, { token: opaque }, { authorization: basic('demo-api', 'demo-api-secret') });
+      expect(introspected.body).toEqual({ active: false });
+      const unused = await demoToken(url, 'api');
+      expect((await revoke(unused)).status).toBe(200);
+      expect((await request(`${apiUrl}/api/posts`, bearer(unused))).status).toBe(401);
+    } finally {
+      await api.app.close();
       await app.close();
     }
   });
