@@ -218,7 +218,8 @@ export interface AuthModuleOptions {
    */
   clientSecretCacheTtl?: number;
   /**
-   * Seconds between purges of expired tokens; 0 disables the timer (call `TokenPurgeService.purgeExpired()`).
+   * Seconds between purges of expired tokens, codes, interactions, sessions and login rate-limit windows; 0
+   * disables the timer (call `TokenPurgeService.purgeExpired()`).
    * @default 3600
    */
   purgeInterval?: number;

@@ -1,6 +1,4 @@
 import { dirname, join } from 'node:path';
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { isAcceptableRedirectUri, isSafeServerUrl } from '../internal/url-rules.js';
 import { AuthConfigError } from './auth-config.error.js';
@@ -8,20 +6,7 @@ import type { AuthModuleOptions, ClientAuthMethod, ClientSeed } from './auth-opt
 import { AuthModuleOptionsSchema, PostgresDatabaseSchema, SqliteDatabaseSchema } from './auth-options.schema.js';
 import { resolveFlowOptions } from './resolve-flow-options.js';
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
-
-function flatten(errors: ValidationError[], prefix: string): string[] {
-  return errors.flatMap((error) => {
-    const path = Array.isArray(error.target) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
-    return [...own, ...flatten(error.children ?? [], path)];
-  });
-}
-
-function validateShape(schema: new () => object, value: unknown, prefix: string): string[] {
-  if (typeof value !== 'object' || value === null) return [`${prefix || 'options'}: must be an object`];
-  const instance = plainToInstance(schema, value);
-  return flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }), prefix);
-}
+import { validationProblems } from './validation-problems.js';
 
 function resolveDatabase(options: AuthModuleOptions, problems: string[]): ResolvedDatabase {
   const db = options.database ?? { type: 'sqlite' as const };
@@ -46,10 +31,10 @@ function resolveDatabase(options: AuthModuleOptions, problems: string[]): Resolv
     return { kind: 'sqlite', path: 'authnest.sqlite', migrations: 'run' };
   }
   if (db.type === 'postgres') {
-    problems.push(...validateShape(PostgresDatabaseSchema, db, 'database'));
+    problems.push(...validationProblems(PostgresDatabaseSchema, db, 'database'));
     return { kind: 'postgres', url: db.url, schema: db.schema, poolSize: db.poolSize ?? 10, migrations: db.migrations ?? 'run' };
   }
-  problems.push(...validateShape(SqliteDatabaseSchema, db, 'database'));
+  problems.push(...validationProblems(SqliteDatabaseSchema, db, 'database'));
   return { kind: 'sqlite', path: db.path ?? 'authnest.sqlite', migrations: db.migrations ?? 'run' };
 }
 
@@ -100,7 +85,7 @@ function defaultSecretFile(database: ResolvedDatabase): string {
 export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEnv = process.env): ResolvedAuthOptions {
   if (typeof raw !== 'object' || raw === null) throw new AuthConfigError(['options: must be an object']);
   // The database is validated by kind below; a host DataSource must not go through class-transformer.
-  const problems = validateShape(AuthModuleOptionsSchema, { ...raw, database: undefined }, '');
+  const problems = validationProblems(AuthModuleOptionsSchema, { ...raw, database: undefined }, '');
   const production = env.NODE_ENV === 'production';
   if (typeof raw.issuer === 'string' && !isSafeServerUrl(raw.issuer)) {
     problems.push('issuer: must be an https URL (http only on localhost) without query or fragment');

@@ -1,5 +1,5 @@
-import { parseScope } from '../internal/scope.js';
 import type { AccessTokenInfo } from '../tokens/access-token-info.js';
+import { isNumericDate, scopesOfClaim } from '../tokens/jwt-access-token-claims.js';
 
 /** What an introspection answer is checked against. */
 export interface IntrospectionExpectations {
@@ -7,11 +7,6 @@ export interface IntrospectionExpectations {
   audience: string;
   /** Milliseconds since the epoch. */
   now: number;
-}
-
-/** A JWT NumericDate that is a usable number (`1e309` parses as Infinity). */
-function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function audiences(value: unknown): string[] | undefined {
@@ -39,7 +34,7 @@ export function toIntrospectedToken(answer: Readonly<Record<string, unknown>>, e
   if (jti !== undefined && typeof jti !== 'string') return undefined;
   const aud = audiences(answer.aud);
   if (!aud || (answer.aud !== undefined && !aud.includes(expected.audience))) return undefined;
-  const scopes = scope === undefined ? [] : typeof scope === 'string' ? parseScope(scope) : undefined;
+  const scopes = scopesOfClaim(scope);
   if (!scopes) return undefined;
   const { active: _active, ...claims } = answer;
   return {

@@ -1,29 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { InvalidTokenError } from '../errors/bearer-errors.js';
 import { TemporarilyUnavailableError } from '../errors/oauth-errors.js';
 import { Clock } from '../internal/clock.js';
-import { parseScope } from '../internal/scope.js';
 import type { BearerTokenVerifier } from '../resource/bearer-token-verifier.js';
 import type { AccessTokenInfo } from '../tokens/access-token-info.js';
+import { jwtAccessTokenInfo, jwtAccessTokenVerifyOptions, jwtFailureDescription } from '../tokens/jwt-access-token-claims.js';
 import { AUTH_RESOURCE_OPTIONS } from './auth-resource.module-definition.js';
 import { IntrospectionClient } from './introspection-client.service.js';
 import { UpstreamError } from './outbound-http.js';
 import { RemoteJwksService } from './remote-jwks.service.js';
 import type { ResolvedAuthResourceOptions } from './resolve-auth-resource-options.js';
-
-/** RFC 9068 section 2.2: the claims every JWT access token carries (as the local verifier requires). */
-const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
-
-/** A JWT NumericDate that is a usable number (`1e309` parses as Infinity). */
-function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function asList(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 /**
  * The `BearerTokenVerifier` of a standalone resource server. JWTs are checked exactly as `AuthModule`'s local
@@ -61,38 +48,15 @@ export class RemoteAccessTokenVerifier implements BearerTokenVerifier {
   private async verifyJwt(token: string): Promise<AccessTokenInfo> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.jwks.getKey, {
-        algorithms: this.options.algorithms,
-        typ: 'at+jwt',
-        issuer: this.options.issuer,
-        audience: this.options.audience,
-        clockTolerance: this.options.leeway,
-        requiredClaims: REQUIRED_CLAIMS,
-        currentDate: new Date(this.clock.now()),
-      }));
+      const { algorithms, issuer, audience, leeway } = this.options;
+      const expected = jwtAccessTokenVerifyOptions({ algorithms, issuer, audience, leeway, now: this.clock.now() });
+      ({ payload } = await jwtVerify(token, this.jwks.getKey, expected));
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
-      if (error instanceof joseErrors.JWTExpired) throw this.invalid('The access token expired');
-      throw this.invalid();
+      throw this.invalid(jwtFailureDescription(error));
     }
-    return this.toInfo(payload);
-  }
-
-  private toInfo(payload: JWTPayload): AccessTokenInfo {
-    const { scope, client_id: clientId, iat, exp } = payload;
-    const scopes = scope === undefined ? [] : typeof scope === 'string' ? parseScope(scope) : undefined;
-    if (!scopes || typeof clientId !== 'string' || !isNumericDate(iat) || !isNumericDate(exp)) throw this.invalid();
-    return {
-      format: 'jwt',
-      jti: String(payload.jti),
-      iss: String(payload.iss),
-      sub: String(payload.sub),
-      aud: asList(payload.aud),
-      clientId,
-      scopes,
-      iat,
-      exp,
-      claims: payload,
-    };
+    const info = jwtAccessTokenInfo(payload);
+    if (!info) throw this.invalid();
+    return info;
   }
 }

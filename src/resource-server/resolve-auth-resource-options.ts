@@ -1,7 +1,6 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
 import { isSafeServerUrl } from '../internal/url-rules.js';
 import { AuthConfigError } from '../options/auth-config.error.js';
+import { validationProblems } from '../options/validation-problems.js';
 import type { AuthResourceModuleOptions, IntrospectionAuthMethod, RemoteJwsAlgorithm } from './auth-resource-options.interface.js';
 import { AuthResourceModuleOptionsSchema } from './auth-resource-options.schema.js';
 
@@ -34,14 +33,6 @@ class AuthResourceConfigError extends AuthConfigError {
   }
 }
 
-function flatten(errors: ValidationError[], prefix: string): string[] {
-  return errors.flatMap((error) => {
-    const path = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
-    return [...own, ...flatten(error.children ?? [], path)];
-  });
-}
-
 const URL_RULE = 'must be an https URL (http only on localhost) without query or fragment';
 
 /**
@@ -50,8 +41,7 @@ const URL_RULE = 'must be an https URL (http only on localhost) without query or
  */
 export function resolveAuthResourceOptions(raw: AuthResourceModuleOptions): ResolvedAuthResourceOptions {
   if (typeof raw !== 'object' || raw === null) throw new AuthResourceConfigError(['options: must be an object']);
-  const instance = plainToInstance(AuthResourceModuleOptionsSchema, raw);
-  const problems = flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true }), '');
+  const problems = validationProblems(AuthResourceModuleOptionsSchema, raw);
   const urls: [string, unknown][] = [
     ['issuer', raw.issuer],
     ['jwks.uri', raw.jwks?.uri],

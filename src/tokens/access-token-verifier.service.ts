@@ -3,16 +3,15 @@ import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } f
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { InvalidTokenError } from '../errors/bearer-errors.js';
 import { Clock } from '../internal/clock.js';
-import { parseScope } from '../internal/scope.js';
 import { sha256Hex } from '../internal/sha256.js';
 import { TtlCache } from '../internal/ttl-cache.js';
 import type { SigningAlgorithm } from '../options/auth-options.interface.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
 import type { AccessTokenInfo } from './access-token-info.js';
+import { jwtAccessTokenInfo, jwtAccessTokenVerifyOptions, jwtFailureDescription } from './jwt-access-token-claims.js';
 import { KeyStoreService } from './key-store.service.js';
 
-const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
 /**
  * Every algorithm authnest signs with (never `none` or HMAC; a record so a new `SigningAlgorithm` must be added).
  * Which key verifies a token is bound by its `kid` and the key's own `alg`; the list does not depend on the keys
@@ -22,16 +21,6 @@ const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
 const ALGORITHMS = Object.keys({ ES256: true, RS256: true, EdDSA: true } satisfies Record<SigningAlgorithm, true>);
 const KEY_RELOAD_INTERVAL_MS = 60_000;
 const CACHE_ENTRIES = 10_000;
-
-/** A JWT NumericDate that is a usable number (`1e309` parses as Infinity). */
-function isNumericDate(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function asList(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
 
 /**
  * Verifies access tokens issued by this server: JWTs locally (signature with a published key, `typ`
@@ -94,24 +83,27 @@ export class AccessTokenVerifier {
   private async verifyJwt(token: string, audience = this.options.accessToken.audience, retried = false): Promise<AccessTokenInfo> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.currentKeySet(), {
-        algorithms: ALGORITHMS,
-        typ: 'at+jwt',
-        issuer: this.options.issuer,
-        audience,
-        clockTolerance: this.options.resource.leeway,
-        requiredClaims: REQUIRED_CLAIMS,
-        currentDate: new Date(this.clock.now()),
-      }));
+      ({ payload } = await jwtVerify(
+        token,
+        this.currentKeySet(),
+        jwtAccessTokenVerifyOptions({
+          algorithms: ALGORITHMS,
+          issuer: this.options.issuer,
+          audience,
+          leeway: this.options.resource.leeway,
+          now: this.clock.now(),
+        }),
+      ));
     } catch (error) {
       if (error instanceof joseErrors.JWKSNoMatchingKey && !retried && this.mayReloadKeys()) {
         await this.keys.reload();
         return this.verifyJwt(token, audience, true);
       }
-      if (error instanceof joseErrors.JWTExpired) throw this.invalid('The access token expired');
-      throw this.invalid();
+      throw this.invalid(jwtFailureDescription(error));
     }
-    return this.toInfo(payload);
+    const info = jwtAccessTokenInfo(payload);
+    if (!info) throw this.invalid();
+    return info;
   }
 
   private mayReloadKeys(): boolean {
@@ -119,24 +111,6 @@ export class AccessTokenVerifier {
     if (now - this.lastKeyReload < KEY_RELOAD_INTERVAL_MS) return false;
     this.lastKeyReload = now;
     return true;
-  }
-
-  private toInfo(payload: JWTPayload): AccessTokenInfo {
-    const { scope, client_id: clientId, iat, exp } = payload;
-    const scopes = scope === undefined ? [] : typeof scope === 'string' ? parseScope(scope) : undefined;
-    if (!scopes || typeof clientId !== 'string' || !isNumericDate(iat) || !isNumericDate(exp)) throw this.invalid();
-    return {
-      format: 'jwt',
-      jti: String(payload.jti),
-      iss: String(payload.iss),
-      sub: String(payload.sub),
-      aud: asList(payload.aud),
-      clientId,
-      scopes,
-      iat,
-      exp,
-      claims: payload,
-    };
   }
 
   private async verifyOpaque(token: string): Promise<AccessTokenInfo> {

@@ -4,12 +4,17 @@ import { Clock } from '../internal/clock.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
 import { AuthorizationCodeStore } from '../persistence/stores/authorization-code.store.js';
+import { InteractionStore } from '../persistence/stores/interaction.store.js';
+import { RateLimitStore } from '../persistence/stores/rate-limit.store.js';
 import { RefreshTokenStore } from '../persistence/stores/refresh-token.store.js';
+import { SessionStore } from '../persistence/stores/session.store.js';
 
 /**
- * Deletes expired access tokens (both formats), authorization codes and refresh tokens, on a timer
- * (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh token past its idle expiry could
- * never be used again, and revoked or rotated ones stay until then so reuse is still recognised.
+ * Deletes expired access tokens (both formats), authorization codes, refresh tokens, interactions and login
+ * sessions, and login rate-limit counters whose window started more than the longest configured window
+ * (`loginRateLimit`) ago, on a timer (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh
+ * token past its idle expiry could never be used again, and revoked or rotated ones stay until then so reuse is
+ * still recognised; a counter goes only once no window can still count it.
  */
 @Injectable()
 export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,6 +26,9 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     private readonly accessTokens: AccessTokenStore,
     private readonly codes: AuthorizationCodeStore,
     private readonly refreshTokens: RefreshTokenStore,
+    private readonly interactions: InteractionStore,
+    private readonly sessions: SessionStore,
+    private readonly rateLimits: RateLimitStore,
     private readonly clock: Clock,
   ) {}
 
@@ -36,12 +44,19 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.timer);
   }
 
-  /** Deletes every token and code that expired before now; resolves how many rows went. */
+  /** Deletes every token, code, interaction, session and rate-limit window that expired before now; resolves how many rows went. */
   async purgeExpired(): Promise<number> {
     const now = this.clock.now();
-    const access = await this.accessTokens.deleteExpired(now);
-    const codes = await this.codes.deleteExpired(now);
-    const refresh = await this.refreshTokens.deleteExpired(now);
-    return access + codes + refresh;
+    const { perAccount, perAddress } = this.options.loginRateLimit;
+    const longestWindow = Math.max(perAccount.window, perAddress.window) * 1000;
+    const deleted = [
+      await this.accessTokens.deleteExpired(now),
+      await this.codes.deleteExpired(now),
+      await this.refreshTokens.deleteExpired(now),
+      await this.interactions.deleteExpired(now),
+      await this.sessions.deleteExpired(now),
+      await this.rateLimits.deleteStale(now - longestWindow),
+    ];
+    return deleted.reduce((sum, count) => sum + count, 0);
   }
 }

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenPurgeService } from '../../src/index.js';
+import { InteractionRecords } from '../../src/server/interaction/interaction-records.service.js';
+import { LoginAttempts } from '../../src/server/interaction/login-attempts.service.js';
+import { SessionService } from '../../src/server/interaction/session.service.js';
 import { testMatrix } from '../support/matrix.js';
 import type { TestApp } from '../support/test-app.js';
 import { inspectDatabase, type AuthnestTable, type DbInspector } from '../token-endpoint/db-inspector.js';
 import { expectOAuthError } from '../token-endpoint/helpers.js';
 import {
-  codeTokens, bootGrantApp, expectActive, expectTokens, introspect, issueCode, redeem, refresh, revoke, WEB, type GrantApp,
+  ALICE, codeTokens, bootGrantApp, expectActive, expectTokens, introspect, issueCode, redeem, redirectOf, refresh, revoke, WEB, type GrantApp,
 } from './grant-helpers.js';
 
 /**
@@ -18,7 +21,9 @@ describe.each(testMatrix())('grant storage faults on %s/%s', (platform, db) => {
   let store: DbInspector;
 
   beforeAll(async () => {
-    g = await bootGrantApp(platform, db, { accessToken: { format: 'opaque' } });
+    // Login windows of different lengths: rate-limit counters are purged only after the longest.
+    const loginRateLimit = { perAccount: { max: 10, window: 300 }, perAddress: { max: 50, window: 1200 } };
+    g = await bootGrantApp(platform, db, { accessToken: { format: 'opaque' }, loginRateLimit });
     t = g.t;
     store = await inspectDatabase(t.database);
   });
@@ -99,5 +104,38 @@ describe.each(testMatrix())('grant storage faults on %s/%s', (platform, db) => {
     expect(await purge.purgeExpired()).toBe(4);
     expect(await count()).toMatchObject({ authnest_authorization_codes: 0, authnest_access_tokens: 0 });
     await expectActive(t, live.refresh_token!);
+  });
+
+  it('purges expired interactions and sessions, and rate-limit windows older than the longest window, and nothing live (FL17)', async () => {
+    const purge = t.app.get(TokenPurgeService);
+    const tables = ['authnest_interactions', 'authnest_sessions', 'authnest_rate_limits'] as const;
+    const count = async () => Object.fromEntries(await Promise.all(tables.map(async (table) => [table, await store.count(table)])));
+    // Past every token and code of the tests above, so that what the purge counts below is this test's rows.
+    g.clock.advance(1_209_601);
+    await purge.purgeExpired();
+
+    await t.app.get(InteractionRecords).create({
+      clientId: WEB.id, redirectUri: redirectOf(WEB), redirectUriSent: true, responseMode: 'query', scopes: ['a'], prompt: [],
+    });
+    await t.app.get(SessionService).start(ALICE, g.clock.now());
+    expect(await t.app.get(LoginAttempts).attempt(ALICE, 'wrong-password', '203.0.113.7')).toEqual({ outcome: 'invalid' });
+    expect(await count()).toEqual({ authnest_interactions: 1, authnest_sessions: 1, authnest_rate_limits: 2 });
+    expect(await purge.purgeExpired()).toBe(0);
+
+    g.clock.advance(601); // past interaction.ttl (600 s)
+    expect(await purge.purgeExpired()).toBe(1);
+    expect(await count()).toEqual({ authnest_interactions: 0, authnest_sessions: 1, authnest_rate_limits: 2 });
+
+    g.clock.advance(300); // past the per-account window (300 s), not the per-address one (1200 s): both counters stay
+    expect(await purge.purgeExpired()).toBe(0);
+    expect(await count()).toEqual({ authnest_interactions: 0, authnest_sessions: 1, authnest_rate_limits: 2 });
+
+    g.clock.advance(300); // past the longest window
+    expect(await purge.purgeExpired()).toBe(2);
+    expect(await count()).toEqual({ authnest_interactions: 0, authnest_sessions: 1, authnest_rate_limits: 0 });
+
+    g.clock.advance(85_200); // 86401 s after the login: past interaction.sessionTtl (86400 s)
+    expect(await purge.purgeExpired()).toBe(1);
+    expect(await count()).toEqual({ authnest_interactions: 0, authnest_sessions: 0, authnest_rate_limits: 0 });
   });
 });

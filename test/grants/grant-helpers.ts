@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { AuthorizationCodeService, type AuthorizationCodeGrant } from '../../src/server/rfc6749/codes/authorization-code.service.js';
-import { s256CodeChallenge } from '../../src/server/rfc7636/code-verifier.js';
+import { s256CodeChallenge } from '../../src/server/rfc7636/pkce.js';
 import type { AuthModuleOptions, ClientSeed } from '../../src/index.js';
 import { basic, postForm, type TestResponse } from '../support/http.js';
-import { InMemoryAccounts, InMemoryAccountsModule } from '../support/in-memory-accounts.js';
+import { InMemoryAccountService, TestAccountsModule } from '../support/test-accounts.js';
 import type { Database, Platform } from '../support/matrix.js';
 import { bootTestApp, FakeClock, type TestApp } from '../support/test-app.js';
 import { ApiController, expectNoStore } from '../token-endpoint/helpers.js';
@@ -53,7 +53,7 @@ export const CLIENT_SEEDS: ClientSeed[] = [
 export interface GrantApp {
   t: TestApp;
   clock: FakeClock;
-  accounts: InMemoryAccounts;
+  accounts: InMemoryAccountService;
 }
 
 export async function bootGrantApp(platform: Platform, db: Database, options: Partial<AuthModuleOptions> = {}): Promise<GrantApp> {
@@ -62,11 +62,11 @@ export async function bootGrantApp(platform: Platform, db: Database, options: Pa
     platform,
     db,
     clock,
-    imports: [InMemoryAccountsModule],
+    imports: [TestAccountsModule],
     controllers: [ApiController],
     options: { scopes: ['a', 'b', 'c'], clients: CLIENT_SEEDS, ...options },
   });
-  const accounts = t.app.get(InMemoryAccounts);
+  const accounts = t.app.get(InMemoryAccountService);
   accounts.add(ALICE);
   accounts.add(BOB);
   return { t, clock, accounts };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s256CodeChallenge } from '../../src/server/rfc7636/code-verifier.js';
+import { s256CodeChallenge } from '../../src/server/rfc7636/pkce.js';
 import { testMatrix } from '../support/matrix.js';
 import type { TestApp } from '../support/test-app.js';
 import { expectOAuthError } from '../token-endpoint/helpers.js';

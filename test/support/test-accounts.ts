@@ -9,6 +9,16 @@ interface StoredUser {
   active: boolean;
 }
 
+/** What `add` may say about a new account beyond its id. */
+export interface TestAccountOptions {
+  /** @default the id */
+  username?: string;
+  /** @default `${id}-password` */
+  password?: string;
+  /** @default true */
+  active?: boolean;
+}
+
 /** Small scrypt cost: this is a test double of the host's port, not of authnest. */
 function hashPassword(password: string, salt: Buffer): Buffer {
   return scryptSync(password, salt, 32, { N: 1024, r: 8, p: 1 });
@@ -19,27 +29,34 @@ const DUMMY_HASH = hashPassword('dummy-password', DUMMY_SALT);
 
 /**
  * The host app's `AccountService` in tests: users in memory with scrypt-hashed passwords; unknown users cost
- * the same hash. Counts `verifyCredentials` calls so tests can see when authnest stopped before asking;
- * the username `explode` makes it fail like a broken user database.
+ * the same hash. Starts with alice, bob and (inactive) carol, as `user-alice` etc. with password
+ * `alice-password` etc.; tests add, deactivate and remove accounts at will. Counts `verifyCredentials` calls so
+ * tests can see when authnest stopped before asking; the username `explode` makes it fail like a broken user
+ * database.
  */
 @Injectable()
 export class InMemoryAccountService implements AccountService {
+  /** By username (unique): adding a username again replaces its account. */
   private readonly users = new Map<string, StoredUser>();
   verifyCalls = 0;
 
   constructor() {
-    this.add('alice', 'alice-password', 'user-alice');
-    this.add('bob', 'bob-password', 'user-bob');
-    this.add('carol', 'carol-password', 'user-carol', false);
+    this.add('user-alice', { username: 'alice', password: 'alice-password' });
+    this.add('user-bob', { username: 'bob', password: 'bob-password' });
+    this.add('user-carol', { username: 'carol', password: 'carol-password', active: false });
   }
 
-  add(username: string, password: string, id = `user-${username}`, active = true): void {
+  add(id: string, { username = id, password = `${id}-password`, active = true }: TestAccountOptions = {}): void {
     const salt = randomBytes(16);
     this.users.set(username, { id, salt, hash: hashPassword(password, salt), active });
   }
 
   setActive(id: string, active: boolean): void {
     for (const user of this.users.values()) if (user.id === id) user.active = active;
+  }
+
+  remove(id: string): void {
+    for (const [username, user] of this.users) if (user.id === id) this.users.delete(username);
   }
 
   async findById(id: string): Promise<Account | undefined> {
@@ -60,7 +77,7 @@ export class InMemoryAccountService implements AccountService {
   }
 }
 
-/** Global so that AuthModule sees ACCOUNT_SERVICE (as a host app would provide it). */
+/** Import it in a test app (`imports: [TestAccountsModule]`): global, so AuthModule sees ACCOUNT_SERVICE, as a host app would provide it. */
 @Global()
 @Module({
   providers: [InMemoryAccountService, { provide: ACCOUNT_SERVICE, useExisting: InMemoryAccountService }],

@@ -8,7 +8,10 @@ export type AuthnestTable =
   | 'authnest_access_tokens'
   | 'authnest_signing_keys'
   | 'authnest_authorization_codes'
-  | 'authnest_refresh_tokens';
+  | 'authnest_refresh_tokens'
+  | 'authnest_interactions'
+  | 'authnest_sessions'
+  | 'authnest_rate_limits';
 
 /**
  * Grey-box access to a test app's database through its own connection (better-sqlite3 or pg), independent

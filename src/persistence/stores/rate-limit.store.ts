@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { LessThan, type DataSource } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
+import { RateLimitEntity } from '../entities/rate-limit.entity.js';
 
 /** Fixed-window counters in the database, incremented atomically (one upsert statement). */
 @Injectable()
@@ -35,5 +36,10 @@ export class RateLimitStore {
   /** Clears a counter (after a successful login, for the account key). */
   async reset(key: string): Promise<void> {
     await this.dataSource.createQueryBuilder().delete().from('authnest_rate_limits').where('"key" = :key', { key }).execute();
+  }
+
+  /** Deletes counters whose window started before `before` (ms); returns how many. */
+  async deleteStale(before: number): Promise<number> {
+    return (await this.dataSource.getRepository(RateLimitEntity).delete({ windowStart: LessThan(before) })).affected ?? 0;
   }
 }

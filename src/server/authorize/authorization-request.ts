@@ -1,4 +1,5 @@
 import type { OAuthErrorCode } from '../../errors/oauth-error.js';
+import type { CodeChallengeMethod } from '../rfc7636/pkce.js';
 
 /** How the authorization response reaches the client (OAuth 2.0 Multiple Response Types, Form Post Response Mode). */
 export type ResponseMode = 'query' | 'form_post';
@@ -26,7 +27,7 @@ export interface AuthorizationRequest extends RedirectTarget {
   /** The scopes to grant, after the client's policy (`grantableScopes`). */
   scopes: string[];
   codeChallenge?: string;
-  codeChallengeMethod?: 'S256' | 'plain';
+  codeChallengeMethod?: CodeChallengeMethod;
   nonce?: string;
   prompt: PromptValue[];
 }

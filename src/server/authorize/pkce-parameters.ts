@@ -1,13 +1,11 @@
 import type { PkcePolicy } from '../../options/flow-options.interface.js';
 import type { FormParameters } from '../rfc6749/token-request.js';
+import { isCodeChallenge, isCodeChallengeMethod, type CodeChallengeMethod } from '../rfc7636/pkce.js';
 import { AuthorizationRedirectError } from './authorization-request.js';
-
-/** RFC 7636 section 4.2 / 4.1: the challenge uses the verifier's alphabet and length. */
-const CODE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 export interface PkceBinding {
   codeChallenge?: string;
-  codeChallengeMethod?: 'S256' | 'plain';
+  codeChallengeMethod?: CodeChallengeMethod;
 }
 
 export interface PkceRules {
@@ -33,12 +31,12 @@ export function pkceParameters(params: FormParameters, publicClient: boolean, ru
   }
   // Section 4.3: without a method the challenge is plain.
   const resolved = method ?? 'plain';
-  if (resolved !== 'S256' && resolved !== 'plain') {
+  if (!isCodeChallengeMethod(resolved)) {
     throw new AuthorizationRedirectError('invalid_request', 'The code_challenge_method is not supported');
   }
   if (resolved === 'plain' && !rules.allowPlainPkce) {
     throw new AuthorizationRedirectError('invalid_request', 'The code_challenge_method must be S256');
   }
-  if (!CODE_CHALLENGE.test(challenge)) throw new AuthorizationRedirectError('invalid_request', 'The code_challenge is malformed');
+  if (!isCodeChallenge(challenge)) throw new AuthorizationRedirectError('invalid_request', 'The code_challenge is malformed');
   return { codeChallenge: challenge, codeChallengeMethod: resolved };
 }

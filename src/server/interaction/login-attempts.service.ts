@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
-import { ServerError } from '../../errors/oauth-errors.js';
 import { Clock } from '../../internal/clock.js';
 import { sha256Hex } from '../../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { RateLimitStore } from '../../persistence/stores/rate-limit.store.js';
 import { ACCOUNT_SERVICE, type Account, type AccountService } from '../accounts/account.service.js';
+import { requireAccountService } from '../accounts/active-account.js';
 
 export type LoginOutcome =
   | { outcome: 'success'; account: Account }
@@ -21,8 +21,6 @@ export type LoginOutcome =
  */
 @Injectable()
 export class LoginAttempts {
-  private readonly logger = new Logger('authnest');
-
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly limits: RateLimitStore,
@@ -38,11 +36,7 @@ export class LoginAttempts {
     const byAccount = await this.limits.hit(accountKey, now, perAccount.window * 1000);
     if (byAddress > perAddress.max) return { outcome: 'limited', retryAfter: perAddress.window };
     if (byAccount > perAccount.max) return { outcome: 'limited', retryAfter: perAccount.window };
-    if (!this.accounts) {
-      this.logger.error('No AccountService is provided under ACCOUNT_SERVICE: users cannot log in');
-      throw new ServerError();
-    }
-    const account = await this.accounts.verifyCredentials(username, password);
+    const account = await requireAccountService(this.accounts, 'users cannot log in').verifyCredentials(username, password);
     if (!account || account.active !== true) return { outcome: 'invalid' };
     await this.limits.reset(accountKey);
     return { outcome: 'success', account };

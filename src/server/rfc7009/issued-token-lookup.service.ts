@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { UnsupportedTokenTypeError } from '../../errors/oauth-errors.js';
+import { InvalidRequestError, UnsupportedTokenTypeError } from '../../errors/oauth-errors.js';
 import { sha256Hex } from '../../internal/sha256.js';
 import type { AccessTokenEntity } from '../../persistence/entities/access-token.entity.js';
 import type { RefreshTokenEntity } from '../../persistence/entities/refresh-token.entity.js';
 import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
 import { RefreshTokenStore } from '../../persistence/stores/refresh-token.store.js';
+import type { FormParameters } from '../rfc6749/token-request.js';
 
 /** `token_type_hint` values this server knows (RFC 7009 section 2.1, RFC 7662 section 2.1). */
 export type TokenTypeHint = 'access_token' | 'refresh_token';
@@ -13,9 +14,18 @@ export type TokenTypeHint = 'access_token' | 'refresh_token';
 export type IssuedToken = { kind: 'refresh_token'; row: RefreshTokenEntity } | { kind: 'access_token'; row: AccessTokenEntity };
 
 /** Reads `token_type_hint`: absent is fine, an unknown value is `unsupported_token_type` (400). */
-export function parseTokenTypeHint(value: string | undefined): TokenTypeHint | undefined {
+function parseTokenTypeHint(value: string | undefined): TokenTypeHint | undefined {
   if (value === undefined || value === 'access_token' || value === 'refresh_token') return value;
   throw new UnsupportedTokenTypeError();
+}
+
+/**
+ * The token a revocation or introspection request names (RFC 7009 section 2.1, RFC 7662 section 2.1): `token` is
+ * required (`invalid_request`), then `token_type_hint` is read (`parseTokenTypeHint`).
+ */
+export function presentedToken(params: FormParameters): { token: string; hint: TokenTypeHint | undefined } {
+  if (params.token === undefined) throw new InvalidRequestError('The token parameter is missing');
+  return { token: params.token, hint: parseTokenTypeHint(params.token_type_hint) };
 }
 
 /**

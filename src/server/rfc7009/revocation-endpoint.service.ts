@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OAuthError } from '../../errors/oauth-error.js';
-import { InvalidRequestError, TemporarilyUnavailableError } from '../../errors/oauth-errors.js';
+import { unavailableOnFailure } from '../../errors/unavailable-on-failure.js';
 import { Clock } from '../../internal/clock.js';
 import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.service.js';
 import { GrantRevocationService } from '../grants/grant-revocation.service.js';
 import { ClientAuthenticator } from '../rfc6749/client-authenticator.service.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
-import { IssuedTokenLookup, parseTokenTypeHint } from './issued-token-lookup.service.js';
+import { IssuedTokenLookup, presentedToken } from './issued-token-lookup.service.js';
 
 /**
  * Token revocation (RFC 7009 section 2). The client authenticates as at the token endpoint (public clients with
@@ -31,21 +30,15 @@ export class RevocationEndpoint {
     private readonly clock: Clock,
   ) {}
 
-  async handle(request: ProtocolRequest): Promise<void> {
-    try {
-      await this.revoke(request);
-    } catch (error) {
-      if (error instanceof OAuthError) throw error;
-      this.logger.error(`Token revocation failed: ${error instanceof Error ? error.name : typeof error}`);
-      throw new TemporarilyUnavailableError();
-    }
+  handle(request: ProtocolRequest): Promise<void> {
+    return unavailableOnFailure(this.logger, 'Token revocation', () => this.revoke(request));
   }
 
   private async revoke(request: ProtocolRequest): Promise<void> {
     const params = readFormParameters(request);
     const { client } = await this.authenticator.authenticate(request, params);
-    if (params.token === undefined) throw new InvalidRequestError('The token parameter is missing');
-    const found = await this.lookup.find(params.token, parseTokenTypeHint(params.token_type_hint));
+    const { token, hint } = presentedToken(params);
+    const found = await this.lookup.find(token, hint);
     if (!found) return;
     if (found.row.clientId !== client.clientId) {
       this.logger.warn('Revocation of another client\'s token ignored');
@@ -56,6 +49,6 @@ export class RevocationEndpoint {
       return;
     }
     await this.accessTokens.revoke(found.row.id, this.clock.now());
-    this.verifier.forget(params.token);
+    this.verifier.forget(token);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
-import { OAuthError } from '../../errors/oauth-error.js';
-import { InvalidClientError, InvalidRequestError, TemporarilyUnavailableError, UnauthorizedClientError } from '../../errors/oauth-errors.js';
+import { InvalidClientError, UnauthorizedClientError } from '../../errors/oauth-errors.js';
+import { unavailableOnFailure } from '../../errors/unavailable-on-failure.js';
 import { Clock } from '../../internal/clock.js';
 import { formatScope } from '../../internal/scope.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
@@ -11,7 +11,7 @@ import { AccessTokenVerifier } from '../../tokens/access-token-verifier.service.
 import { RefreshTokenService } from '../../tokens/refresh-token.service.js';
 import { ClientAuthenticator } from '../rfc6749/client-authenticator.service.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
-import { IssuedTokenLookup, parseTokenTypeHint } from '../rfc7009/issued-token-lookup.service.js';
+import { IssuedTokenLookup, presentedToken } from '../rfc7009/issued-token-lookup.service.js';
 
 /** An active token's introspection answer (RFC 7662 section 2.2); `scope` only when the token has scopes. */
 export interface ActiveTokenIntrospection {
@@ -58,14 +58,8 @@ export class IntrospectionEndpoint {
     private readonly clock: Clock,
   ) {}
 
-  async handle(request: ProtocolRequest): Promise<IntrospectionResponse> {
-    try {
-      return await this.introspect(request);
-    } catch (error) {
-      if (error instanceof OAuthError) throw error;
-      this.logger.error(`Token introspection failed: ${error instanceof Error ? error.name : typeof error}`);
-      throw new TemporarilyUnavailableError();
-    }
+  handle(request: ProtocolRequest): Promise<IntrospectionResponse> {
+    return unavailableOnFailure(this.logger, 'Token introspection', () => this.introspect(request));
   }
 
   private async introspect(request: ProtocolRequest): Promise<IntrospectionResponse> {
@@ -73,10 +67,10 @@ export class IntrospectionEndpoint {
     const { client, method } = await this.authenticator.authenticate(request, params);
     if (method === 'none') throw new InvalidClientError('Introspection requires client authentication');
     if (!client.allowIntrospection) throw new UnauthorizedClientError('The client may not introspect tokens', { status: 403 });
-    if (params.token === undefined) throw new InvalidRequestError('The token parameter is missing');
-    const found = await this.lookup.find(params.token, parseTokenTypeHint(params.token_type_hint));
+    const { token, hint } = presentedToken(params);
+    const found = await this.lookup.find(token, hint);
     if (!found) return INACTIVE;
-    return found.kind === 'refresh_token' ? this.describeRefreshToken(found.row) : this.describeAccessToken(params.token, found.row);
+    return found.kind === 'refresh_token' ? this.describeRefreshToken(found.row) : this.describeAccessToken(token, found.row);
   }
 
   private describeRefreshToken(row: RefreshTokenEntity): IntrospectionResponse {

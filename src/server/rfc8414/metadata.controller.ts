@@ -4,6 +4,7 @@ import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { Public } from '../../resource/public.decorator.js';
 import { ENDPOINT_PATHS, endpointUrl } from '../endpoint-paths.js';
 import { GrantRegistry } from '../rfc6749/grants/grant-registry.service.js';
+import { supportedCodeChallengeMethods } from '../rfc7636/pkce.js';
 
 /** Authorization server metadata (RFC 8414 section 2): advertises exactly what is implemented. */
 export interface AuthorizationServerMetadata {
@@ -39,7 +40,7 @@ export class MetadataController {
       authorization_endpoint: endpointUrl(issuer, ENDPOINT_PATHS.authorize),
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],
-      code_challenge_methods_supported: this.options.authorization.allowPlainPkce ? ['S256', 'plain'] : ['S256'],
+      code_challenge_methods_supported: supportedCodeChallengeMethods(this.options.authorization.allowPlainPkce),
       // RFC 9207: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
       scopes_supported: scopes,

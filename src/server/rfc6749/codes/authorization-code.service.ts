@@ -5,6 +5,7 @@ import { randomToken } from '../../../internal/random.js';
 import { sha256Hex } from '../../../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../../../options/resolved-options.js';
 import { AuthorizationCodeStore } from '../../../persistence/stores/authorization-code.store.js';
+import type { CodeChallengeMethod } from '../../rfc7636/pkce.js';
 
 /** What an authorization code is bound to (RFC 6749 section 4.1.2, RFC 7636 section 4.4). */
 export interface AuthorizationCodeGrant {
@@ -16,7 +17,7 @@ export interface AuthorizationCodeGrant {
   redirectUriSent: boolean;
   scopes: readonly string[];
   codeChallenge?: string;
-  codeChallengeMethod?: 'S256' | 'plain';
+  codeChallengeMethod?: CodeChallengeMethod;
   nonce?: string;
   /** When the user authenticated (ms since epoch). */
   authTime: number;

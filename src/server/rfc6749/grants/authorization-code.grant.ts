@@ -13,7 +13,7 @@ import { TokenService } from '../../../tokens/token.service.js';
 import { ACCOUNT_SERVICE, type AccountService } from '../../accounts/account.service.js';
 import { findActiveAccount } from '../../accounts/active-account.js';
 import { GrantRevocationService } from '../../grants/grant-revocation.service.js';
-import { codeVerifierMatches, isCodeVerifier } from '../../rfc7636/code-verifier.js';
+import { codeVerifierMatches, isCodeVerifier } from '../../rfc7636/pkce.js';
 import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from './grant-handler.js';
 
 /** Longer strings are not codes this server issued; they never reach the database. */

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { codeVerifierMatches, isCodeVerifier, s256CodeChallenge } from './code-verifier.js';
+import {
+  codeVerifierMatches,
+  isCodeChallenge,
+  isCodeChallengeMethod,
+  isCodeVerifier,
+  s256CodeChallenge,
+  supportedCodeChallengeMethods,
+} from './pkce.js';
 
 /** RFC 7636 Appendix B. */
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
-describe('PKCE code verifier (RFC 7636)', () => {
+describe('PKCE (RFC 7636)', () => {
   it('computes the S256 challenge of the RFC 7636 Appendix B example', () => {
     expect(s256CodeChallenge(VERIFIER)).toBe(CHALLENGE);
   });
@@ -22,6 +29,13 @@ describe('PKCE code verifier (RFC 7636)', () => {
     ['a non-ASCII letter', `${'a'.repeat(42)}é`, false],
   ])('accepts only valid syntax: %s', (_name, value, valid) => {
     expect(isCodeVerifier(value)).toBe(valid);
+    expect(isCodeChallenge(value)).toBe(valid);
+  });
+
+  it('knows exactly the S256 and plain methods, and offers plain only when allowed', () => {
+    expect(['S256', 'plain', 's256', 'PLAIN', 'S512', ''].filter(isCodeChallengeMethod)).toEqual(['S256', 'plain']);
+    expect(supportedCodeChallengeMethods(false)).toEqual(['S256']);
+    expect(supportedCodeChallengeMethods(true)).toEqual(['S256', 'plain']);
   });
 
   it('matches S256 only with the right verifier', () => {
