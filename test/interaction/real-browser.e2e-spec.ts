@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingProxy } from '../resource-server/support/counting-proxy.js';
 import { authorizePath, pkce } from '../support/authorization-flow.js';
@@ -37,6 +38,49 @@ function cspViolations(page: Page): string[] {
     if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
   });
   return violations;
+}
+
+/** Where the screenshots go (test-results/ is ignored by git). */
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+const VIEWPORT = { width: 800, height: 600 };
+
+/**
+ * What a page loaded besides itself that failed: requests that did not complete and answers of 400 or more
+ * (the main document of an error page is meant to be one, so documents are left to the test).
+ */
+function failedResources(page: Page): string[] {
+  const failed: string[] = [];
+  page.on('requestfailed', (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400 && response.request().resourceType() !== 'document') failed.push(`${response.url()}: ${response.status()}`);
+  });
+  return failed;
+}
+
+/**
+ * Smallest box a form control may have: inputs 100x20 CSS px; buttons as wide as their label needs (short
+ * labels like "Deny" are about 80 px in the pages' style, so 100 px would fail a well-made button), at least the
+ * 24x24 of WCAG 2.2 target size (2.5.8), and never cutting their label.
+ */
+const MIN_BOX = { input: { width: 100, height: 20 }, button: { width: 24, height: 24 } };
+
+/** The control is visible, at least its kind's minimum box, wholly inside the viewport, and shows all its content. */
+async function expectUsable(control: Locator, kind: keyof typeof MIN_BOX, what: string): Promise<void> {
+  expect(await control.isVisible(), `${what} visible`).toBe(true);
+  const box = (await control.boundingBox())!;
+  expect(box, `${what} has a box`).not.toBeNull();
+  const inside = box.x >= 0 && box.y >= 0 && box.x + box.width <= VIEWPORT.width && box.y + box.height <= VIEWPORT.height;
+  expect(inside, `${what} inside the viewport: ${JSON.stringify(box)}`).toBe(true);
+  expect(box.width, `${what} width`).toBeGreaterThanOrEqual(MIN_BOX[kind].width);
+  expect(box.height, `${what} height`).toBeGreaterThanOrEqual(MIN_BOX[kind].height);
+  const clipped = await control.evaluate((element) => element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight);
+  expect(clipped, `${what} cuts its content`).toBe(false);
+}
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
 /**
@@ -120,6 +164,49 @@ describe.each(testMatrix())('builtin pages in Chromium on %s/%s', (platform, db)
     await Promise.all([page.waitForURL(callback.url), page.click('button[type=submit]')]);
     expect(callback.received.slice(before).some((r) => r.method === 'POST' && new URLSearchParams(r.body).has('code'))).toBe(true);
     expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('renders the login, consent and error pages (screenshots in test-results/screenshots/)', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000); // a step that hangs fails by name, before the test's timeout
+    const blank = (await page.screenshot()).length;
+    const violations = cspViolations(page);
+    const failed = failedResources(page);
+    const shoot = async (name: string, title: string, heading: string) => {
+      expect(await page.title()).toBe(title);
+      const h1 = page.locator('h1');
+      expect(await h1.isVisible()).toBe(true);
+      expect((await h1.innerText()).trim()).toBe(heading);
+      const png = await page.screenshot({ path: `${SCREENSHOTS}${platform}-${db}-${name}.png` });
+      expect(pngSize(png)).toEqual(VIEWPORT);
+      expect(png.length, `${name}: ${png.length} bytes, blank page ${blank}`).toBeGreaterThan(2 * blank);
+    };
+
+    const login = await page.goto(`${proxy.url}${authorizePath(codeRequest(SPA, pkce().challenge, { redirect_uri: callback.url, prompt: 'consent' }))}`);
+    expect(login?.status()).toBe(200);
+    await shoot('login', 'Sign in', 'Sign in');
+    await expectUsable(page.locator('#username'), 'input', 'username input');
+    await expectUsable(page.locator('#password'), 'input', 'password input');
+    await expectUsable(page.getByRole('button', { name: 'Sign in' }), 'button', 'Sign in button');
+    await page.fill('#username', 'alice');
+    await page.fill('#password', 'alice-password');
+    await page.click('button[type=submit]');
+
+    await page.waitForSelector('button[value=approve]');
+    await shoot('consent', 'Authorize access', 'Authorize Single Page App');
+    expect(await page.getByText('Single Page App wants to access your account.').isVisible()).toBe(true);
+    await expectUsable(page.getByRole('button', { name: 'Approve' }), 'button', 'Approve button');
+    await expectUsable(page.getByRole('button', { name: 'Deny' }), 'button', 'Deny button');
+
+    const error = await page.goto(`${proxy.url}${authorizePath(codeRequest(SPA, pkce().challenge, { client_id: 'no-such-client' }))}`);
+    expect(error?.status()).toBe(400);
+    await shoot('error', 'This request cannot be completed', 'This request cannot be completed');
+    expect(await page.locator('p.error').isVisible()).toBe(true);
+
+    expect(violations).toEqual([]);
+    expect(failed).toEqual([]);
     await context.close();
   });
 });

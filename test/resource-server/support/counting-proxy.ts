@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -8,21 +8,47 @@ import type { AddressInfo } from 'node:net';
  */
 export type ProxyMode = 'forward' | 'error' | 'html' | 'reset' | 'hang';
 
+/** One request the proxy received, and what the target answered to it when it was forwarded. */
+export interface ProxiedExchange {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The request body as received (UTF-8). */
+  body: string;
+  /** The target's status and body, before any `rewrite`; absent when the proxy answered (or dropped) it itself. */
+  upstream?: { status: number; body: string };
+}
+
+/** Replaces the target's JSON answer by another value (serialised as JSON, status and other headers kept). */
+export type JsonRewrite = (answer: unknown, exchange: ProxiedExchange) => unknown;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * A real HTTP reverse proxy on 127.0.0.1 in front of an authorization server app. It counts the requests it
- * receives per path (what a resource server fetched) and can break on demand. Started before the authorization
- * server, so its URL can be that server's issuer (the port is known before the server boots).
+ * A real HTTP reverse proxy on 127.0.0.1 in front of an authorization server app. It counts and records the
+ * requests it receives per path (what a resource server fetched, with which credentials and parameters) and can
+ * break on demand: for every path, or only for `only`. Started before the authorization server, so its URL can be
+ * that server's issuer (the port is known before the server boots).
  */
 export class CountingProxy {
   /** Base URL of the app requests are forwarded to (none until set: 502). */
   target?: string;
   mode: ProxyMode = 'forward';
+  /** When set, `mode`, `delayMs` and `rewrite` apply to requests for this path only; the others are forwarded as they are. */
+  only?: string;
+  /** Milliseconds to wait before forwarding (an issuer that answers, but late). */
+  delayMs = 0;
+  /** Tampers with the target's JSON answers (the real server answers, the proxy changes what it said). */
+  rewrite?: JsonRewrite;
+  /** Every request received, oldest first. */
+  readonly exchanges: ProxiedExchange[] = [];
   private readonly counts = new Map<string, number>();
   private readonly server: Server;
   private port = 0;
 
   private constructor() {
-    this.server = createServer((req, res) => this.handle(req, res));
+    this.server = createServer((req, res) => void this.handle(req, res));
   }
 
   static async start(): Promise<CountingProxy> {
@@ -39,6 +65,19 @@ export class CountingProxy {
   /** Requests received for a path (query ignored), in any mode. */
   count(path: string): number {
     return this.counts.get(path) ?? 0;
+  }
+
+  /** The exchanges for a path, oldest first. */
+  exchangesFor(path: string): ProxiedExchange[] {
+    return this.exchanges.filter((exchange) => exchange.path === path);
+  }
+
+  /** Back to forwarding everything untouched. */
+  reset(): void {
+    this.mode = 'forward';
+    this.only = undefined;
+    this.delayMs = 0;
+    this.rewrite = undefined;
   }
 
   /** Closes the port and every open connection: clients get connection refused. */
@@ -63,10 +102,16 @@ export class CountingProxy {
     });
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     this.counts.set(path, this.count(path) + 1);
-    switch (this.mode) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const exchange: ProxiedExchange = { method: req.method ?? '', path, headers: req.headers, body: body.toString('utf8') };
+    this.exchanges.push(exchange);
+    const affected = this.only === undefined || this.only === path;
+    switch (affected ? this.mode : 'forward') {
       case 'error':
         res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"server_error"}');
         return;
@@ -79,11 +124,16 @@ export class CountingProxy {
       case 'hang':
         return;
       case 'forward':
-        this.forward(req, res);
+        break;
     }
+    if (affected && this.delayMs > 0) {
+      await sleep(this.delayMs);
+      if (req.socket.destroyed) return; // the client gave up waiting
+    }
+    this.forward(req, res, body, exchange, affected ? this.rewrite : undefined);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse): void {
+  private forward(req: IncomingMessage, res: ServerResponse, body: Buffer, exchange: ProxiedExchange, rewrite?: JsonRewrite): void {
     if (!this.target) {
       res.writeHead(502).end();
       return;
@@ -92,11 +142,26 @@ export class CountingProxy {
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
       (answer: IncomingMessage) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const status = answer.statusCode ?? 502;
+          let out = Buffer.concat(chunks);
+          exchange.upstream = { status, body: out.toString('utf8') };
+          if (rewrite && /json/i.test(answer.headers['content-type'] ?? '')) {
+            try {
+              out = Buffer.from(JSON.stringify(rewrite(JSON.parse(exchange.upstream.body), exchange)), 'utf8');
+            } catch {
+              // not JSON after all: passed on as it is
+            }
+          }
+          const headers = { ...answer.headers, 'content-length': String(out.length) };
+          delete headers['transfer-encoding'];
+          res.writeHead(status, headers).end(out);
+        });
       },
     );
     upstream.on('error', () => (res.headersSent ? res.destroy() : res.writeHead(502).end()));
-    req.pipe(upstream);
+    upstream.end(body);
   }
 }

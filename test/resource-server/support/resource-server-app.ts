@@ -41,13 +41,21 @@ export interface IssuerApp extends TestApp {
 export async function bootIssuer(
   platform: Platform,
   db: Database,
-  spec: { clock?: Clock; options?: Partial<AuthModuleOptions>; database?: TestApp['database']; proxy?: CountingProxy } = {},
+  spec: {
+    clock?: Clock;
+    options?: Partial<AuthModuleOptions>;
+    database?: TestApp['database'];
+    proxy?: CountingProxy;
+    /** Modules of the host app, e.g. one that provides an `AccountService` for the browser flow. */
+    imports?: ModuleMetadata['imports'];
+  } = {},
 ): Promise<IssuerApp> {
   const proxy = spec.proxy ?? (await CountingProxy.start());
   const clients: ClientSeed[] = [OTHER_API_CLIENT];
   const app = await bootResourceApp(platform, db, {
     clock: spec.clock,
     database: spec.database,
+    imports: spec.imports,
     options: { issuer: proxy.url, accessToken: { audience: API_AUDIENCE }, clients, ...spec.options },
   });
   proxy.target ??= app.url;

@@ -11,7 +11,7 @@ const STYLE =
   'body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45}' +
   'h1{font-size:1.35rem}label{display:block;margin:.8rem 0 .2rem}input{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem}' +
   'button{margin:1rem .5rem 0 0;padding:.55rem 1.2rem;font-size:1rem;cursor:pointer}.error{color:#a30000;font-weight:600}' +
-  'ul{padding-left:1.2rem}code{background:#f1f1f1;padding:0 .25rem}.muted{color:#555;font-size:.9rem}';
+  'ul{padding-left:1.2rem}code{background:#f1f1f1;padding:0 .25rem}.muted{color:#555;font-size:.9rem}button,input{font:inherit}';
 
 /** CSP source of an inline element by the SHA-256 of its exact content (no 'unsafe-inline'). */
 export function inlineHash(content: string): string {
