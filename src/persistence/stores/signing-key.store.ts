@@ -20,10 +20,6 @@ export class SigningKeyStore {
     return this.repository.find({ order: { createdAt: 'ASC', kid: 'ASC' } });
   }
 
-  async insert(key: SigningKeyEntity): Promise<void> {
-    await this.repository.insert(key);
-  }
-
   /**
    * Inserts `key` unless an active key of its algorithm exists, atomically, so instances booting at once on an
    * empty table create one key between them (PostgreSQL: under a transaction advisory lock; SQLite: one
