@@ -32,6 +32,10 @@ import { TokenEndpoint } from './server/rfc6749/token-endpoint.service.js';
 import { TokenController } from './server/rfc6749/token.controller.js';
 import { JwksController } from './server/rfc7517/jwks.controller.js';
 import { MetadataController } from './server/rfc8414/metadata.controller.js';
+import { ServerMetadata } from './server/rfc8414/server-metadata.service.js';
+import { openIdControllers, openIdProviders } from './server/oidc/oidc.providers.js';
+import { NonceStore } from './persistence/stores/nonce.store.js';
+import { SessionClientStore } from './persistence/stores/session-client.store.js';
 import { browserFlowControllers, browserFlowProviders } from './server/interaction/browser-flow.providers.js';
 import { InteractionService } from './server/interaction/interaction.service.js';
 import { PageResponder } from './server/interaction/http/page-responder.service.js';
@@ -63,7 +67,15 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [TokenController, JwksController, MetadataController, RevocationController, IntrospectionController, ...browserFlowControllers],
+  controllers: [
+    TokenController,
+    JwksController,
+    MetadataController,
+    RevocationController,
+    IntrospectionController,
+    ...browserFlowControllers,
+    ...openIdControllers,
+  ],
   providers: [
     ...optionProviders,
     DataSourceLifecycle,
@@ -77,6 +89,8 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     ConsentStore,
     InteractionStore,
     RateLimitStore,
+    NonceStore,
+    SessionClientStore,
     GrantRevocationService,
     AuthorizationCodeService,
     encryptionSecretProvider,
@@ -96,12 +110,14 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     RevocationEndpoint,
     IntrospectionEndpoint,
     TokenEndpoint,
+    ServerMetadata,
     BearerAuthGuard,
     AuthnestBearerStrategy,
     AuthnestPassportGuard,
     { provide: BEARER_TOKEN_VERIFIER, useExisting: AccessTokenVerifier },
     { provide: BEARER_REALM, inject: [AUTH_OPTIONS], useFactory: (options: ResolvedAuthOptions) => options.resource.realm },
     ...browserFlowProviders,
+    ...openIdProviders,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ],
   exports: exported,

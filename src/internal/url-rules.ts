@@ -37,3 +37,13 @@ export function isAcceptableRedirectUri(value: string): boolean {
   if (url.protocol === 'http:') return isLoopbackHost(url.hostname);
   return /^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol);
 }
+
+/**
+ * A back-channel logout URI we accept (OpenID Connect Back-Channel Logout 1.0 section 2.2): absolute, https or http
+ * on a loopback host, no fragment, no userinfo; a query is allowed.
+ */
+export function isAcceptableBackchannelUri(value: string): boolean {
+  const url = tryParseUrl(value);
+  if (!url || url.hash || value.includes('#') || url.username || url.password) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AuthorizationOptions, InteractionOptions, LoginRateLimitOptions, RefreshTokenOptions } from './flow-options.interface.js';
+import type { OpenIdOptions, SubjectType } from './oidc-options.interface.js';
 
 /** How an access token is represented on the wire. */
 export type AccessTokenFormat = 'jwt' | 'opaque';
@@ -185,6 +186,33 @@ export interface ClientSeed {
    * @default false
    */
   allowIntrospection?: boolean;
+  /**
+   * Where the end-session endpoint may send the browser after logout (exact match, like `redirectUris`).
+   * @default []
+   */
+  postLogoutRedirectUris?: string[];
+  /**
+   * The client's back-channel logout endpoint: a logout token is POSTed there when a session it took part in ends.
+   * https, or http on a loopback host.
+   * @default undefined
+   */
+  backchannelLogoutUri?: string;
+  /**
+   * Put `sid` in this client's logout tokens (it is always in ID tokens).
+   * @default false
+   */
+  backchannelLogoutSessionRequired?: boolean;
+  /**
+   * `public`: `sub` is the account id; `pairwise`: a different, stable `sub` per sector (OpenID Connect Core
+   * section 8.1) in ID tokens, UserInfo and logout tokens.
+   * @default 'public'
+   */
+  subjectType?: SubjectType;
+  /**
+   * The sector (a host name) of a pairwise client. Required when its redirect URIs are on several hosts.
+   * @default the host of the client's redirect URIs
+   */
+  sectorIdentifier?: string;
 }
 
 /** Options of `AuthModule.forRoot()` / `forRootAsync()`. Validated at boot. */
@@ -231,4 +259,6 @@ export interface AuthModuleOptions {
   interaction?: InteractionOptions;
   /** @default { perAccount: { max: 10, window: 900 }, perAddress: { max: 50, window: 900 } } */
   loginRateLimit?: LoginRateLimitOptions;
+  /** @default { idTokenTtl: 3600, requireNonce: false, scopeClaimsInIdToken: false, scopeClaims: {}, backchannelLogoutTimeoutMs: 5000 } */
+  oidc?: OpenIdOptions;
 }

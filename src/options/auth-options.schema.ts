@@ -20,6 +20,7 @@ import {
   LoginRateLimitOptionsSchema,
   RefreshTokenOptionsSchema,
 } from './flow-options.schema.js';
+import { OpenIdOptionsSchema } from './oidc-options.schema.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLIENT_ID = /^[\x21-\x7E]+$/;
@@ -62,6 +63,11 @@ export class ClientSeedSchema {
   @IsOptional() @IsString() @MinLength(1) audience?: string;
   @IsOptional() @IsBoolean() firstParty?: boolean;
   @IsOptional() @IsBoolean() allowIntrospection?: boolean;
+  @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) postLogoutRedirectUris?: string[];
+  @IsOptional() @IsString() backchannelLogoutUri?: string;
+  @IsOptional() @IsBoolean() backchannelLogoutSessionRequired?: boolean;
+  @IsOptional() @IsIn(['public', 'pairwise']) subjectType?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'sectorIdentifier must be a host name' }) sectorIdentifier?: string;
 }
 
 /** class-validator mirror of the SQLite database options. */
@@ -96,4 +102,5 @@ export class AuthModuleOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => RefreshTokenOptionsSchema) refreshToken?: RefreshTokenOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => InteractionOptionsSchema) interaction?: InteractionOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => LoginRateLimitOptionsSchema) loginRateLimit?: LoginRateLimitOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => OpenIdOptionsSchema) oidc?: OpenIdOptionsSchema;
 }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { AuthConfigError } from './auth-config.error.js';
 import type { AuthModuleOptions } from './auth-options.interface.js';
+import { STANDARD_SCOPE_CLAIMS } from '../server/oidc/standard-claims.js';
 import { resolveAuthOptions } from './resolve-options.js';
 
 const ISSUER = 'https://auth.example.com';
@@ -53,6 +54,14 @@ describe('resolveAuthOptions defaults', () => {
       refreshToken: { ttl: 1_209_600, absoluteTtl: 7_776_000, reuseGrace: 10 },
       interaction: { mode: 'builtin', loginUrl: undefined, ttl: 600, sessionTtl: 86_400 },
       loginRateLimit: { perAccount: { max: 10, window: 900 }, perAddress: { max: 50, window: 900 } },
+      oidc: {
+        idTokenTtl: 3600,
+        requireNonce: false,
+        scopeClaimsInIdToken: false,
+        scopeClaims: STANDARD_SCOPE_CLAIMS,
+        pairwiseSalt: undefined,
+        backchannelLogoutTimeoutMs: 5000,
+      },
     });
   });
 
@@ -113,6 +122,11 @@ describe('resolveAuthOptions defaults', () => {
         audience: undefined,
         firstParty: false,
         allowIntrospection: false,
+        postLogoutRedirectUris: [],
+        backchannelLogoutUri: undefined,
+        backchannelLogoutSessionRequired: false,
+        subjectType: 'public',
+        sectorIdentifier: undefined,
       },
       expect.objectContaining({ clientId: 'spa', clientSecret: undefined, authMethods: ['none'] }),
     ]);

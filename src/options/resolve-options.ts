@@ -5,6 +5,7 @@ import { AuthConfigError } from './auth-config.error.js';
 import type { AuthModuleOptions, ClientAuthMethod, ClientSeed } from './auth-options.interface.js';
 import { AuthModuleOptionsSchema, PostgresDatabaseSchema, SqliteDatabaseSchema } from './auth-options.schema.js';
 import { resolveFlowOptions } from './resolve-flow-options.js';
+import { resolveOpenIdClient, resolveOpenIdOptions } from './resolve-oidc-options.js';
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
 import { validationProblems } from './validation-problems.js';
 
@@ -57,6 +58,7 @@ function resolveClient(seed: ClientSeed, index: number, scopes: Set<string>, pro
     audience: seed.audience,
     firstParty: seed.firstParty ?? false,
     allowIntrospection: seed.allowIntrospection ?? false,
+    ...resolveOpenIdClient(seed, seed.redirectUris ?? [], path, problems),
   };
   const secretMethods = client.authMethods.filter((method) => method !== 'none');
   if (secretMethods.length > 0 && !client.clientSecret) problems.push(`${path}.clientSecret: required for ${secretMethods.join(', ')}`);
@@ -106,6 +108,7 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
     problems.push('signing.encryptionSecret: required when NODE_ENV=production (private keys are encrypted at rest with it)');
   }
   const flows = resolveFlowOptions(raw, problems);
+  const oidc = resolveOpenIdOptions(raw, scopes, problems);
   if (problems.length > 0) throw new AuthConfigError(problems);
   return {
     ...flows,
@@ -131,6 +134,7 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
     },
     clientSecretCacheTtl: raw.clientSecretCacheTtl ?? 300,
     purgeInterval: raw.purgeInterval ?? 3600,
+    oidc,
     production,
   };
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { AccessTokenFormat, ClientAuthMethod, MigrationsMode, SigningAlgorithm } from './auth-options.interface.js';
 import type { PkcePolicy, RateLimitWindow } from './flow-options.interface.js';
+import type { SubjectType } from './oidc-options.interface.js';
 
 /** A client seed with every default applied. */
 export interface ResolvedClientSeed {
@@ -16,6 +17,23 @@ export interface ResolvedClientSeed {
   audience?: string;
   firstParty: boolean;
   allowIntrospection: boolean;
+  /** OpenID Connect fields: optional so `ClientService.upsert` callers may omit them (defaults: none, false, public). */
+  postLogoutRedirectUris?: string[];
+  backchannelLogoutUri?: string;
+  backchannelLogoutSessionRequired?: boolean;
+  subjectType?: SubjectType;
+  sectorIdentifier?: string;
+}
+
+/** OpenID Provider options with defaults applied. */
+export interface ResolvedOpenIdOptions {
+  idTokenTtl: number;
+  requireNonce: boolean;
+  scopeClaimsInIdToken: boolean;
+  /** The standard scope-to-claims mapping with `oidc.scopeClaims` merged over it. */
+  scopeClaims: Readonly<Record<string, readonly string[]>>;
+  pairwiseSalt?: string;
+  backchannelLogoutTimeoutMs: number;
 }
 
 export type ResolvedDatabase =
@@ -42,5 +60,6 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   resource: { leeway: number; jwtCacheTtl: number; opaqueCacheTtl: number; realm: string };
   clientSecretCacheTtl: number;
   purgeInterval: number;
+  oidc: ResolvedOpenIdOptions;
   production: boolean;
 }

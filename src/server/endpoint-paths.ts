@@ -13,6 +13,12 @@ export const ENDPOINT_PATHS = {
   interactionConsent: '/oauth/interaction/:id/consent',
   revocation: '/oauth/revoke',
   introspection: '/oauth/introspect',
+  /** OpenID Connect. */
+  openidConfiguration: '/.well-known/openid-configuration',
+  userinfo: '/oauth/userinfo',
+  /** RP-initiated logout (end_session_endpoint); `/confirm` below it takes the confirmation form. */
+  endSession: '/oauth/logout',
+  endSessionConfirm: '/oauth/logout/confirm',
 } as const;
 
 /** The path of an interaction route for one interaction id (ids are base64url: no escaping needed). */
@@ -21,7 +27,12 @@ export function interactionPath(id: string, route: 'interaction' | 'interactionL
 }
 
 /** Paths whose errors are always answered in the RFC 6749 section 5.2 shape, even before routing. */
-export const PROTOCOL_PATHS: ReadonlySet<string> = new Set<string>([ENDPOINT_PATHS.token, ENDPOINT_PATHS.revocation, ENDPOINT_PATHS.introspection]);
+export const PROTOCOL_PATHS: ReadonlySet<string> = new Set<string>([
+  ENDPOINT_PATHS.token,
+  ENDPOINT_PATHS.revocation,
+  ENDPOINT_PATHS.introspection,
+  ENDPOINT_PATHS.userinfo,
+]);
 
 /** The public URL of an endpoint: issuer (no trailing slash) + path. */
 export function endpointUrl(issuer: string, path: string): string {

@@ -19,6 +19,12 @@ export interface RefreshTokenRequest {
   grantId: string;
   /** Absolute end of the family (ms); omitted for the first token of a family (now + `refreshToken.absoluteTtl`). */
   grantExpiresAt?: number;
+  /** The login session of the grant, and how the user authenticated (for refreshed ID tokens). */
+  sid?: string | null;
+  acr?: string | null;
+  amr?: readonly string[];
+  /** The grant's `claims` request, as stored. */
+  claims?: string | null;
 }
 
 /** Longer strings are not tokens this service issued; they never reach the database. */
@@ -54,6 +60,10 @@ export class RefreshTokenService {
       grantExpiresAt,
       rotatedAt: null,
       revokedAt: null,
+      sid: request.sid ?? null,
+      acr: request.acr ?? null,
+      amr: [...(request.amr ?? [])],
+      claims: request.claims ?? null,
     });
     return token;
   }

@@ -5,13 +5,15 @@ import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
 import { AuthorizationCodeStore } from '../persistence/stores/authorization-code.store.js';
 import { InteractionStore } from '../persistence/stores/interaction.store.js';
+import { NonceStore } from '../persistence/stores/nonce.store.js';
 import { RateLimitStore } from '../persistence/stores/rate-limit.store.js';
 import { RefreshTokenStore } from '../persistence/stores/refresh-token.store.js';
+import { SessionClientStore } from '../persistence/stores/session-client.store.js';
 import { SessionStore } from '../persistence/stores/session.store.js';
 
 /**
- * Deletes expired access tokens (both formats), authorization codes, refresh tokens, interactions and login
- * sessions, and login rate-limit counters whose window started more than the longest configured window
+ * Deletes expired access tokens (both formats), authorization codes, refresh tokens, interactions, login
+ * sessions (and their client lists), remembered nonces, and login rate-limit counters whose window started more than the longest configured window
  * (`loginRateLimit`) ago, on a timer (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh
  * token past its idle expiry could never be used again, and revoked or rotated ones stay until then so reuse is
  * still recognised; a counter goes only once no window can still count it.
@@ -29,6 +31,8 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     private readonly interactions: InteractionStore,
     private readonly sessions: SessionStore,
     private readonly rateLimits: RateLimitStore,
+    private readonly nonces: NonceStore,
+    private readonly sessionClients: SessionClientStore,
     private readonly clock: Clock,
   ) {}
 
@@ -56,6 +60,8 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
       await this.interactions.deleteExpired(now),
       await this.sessions.deleteExpired(now),
       await this.rateLimits.deleteStale(now - longestWindow),
+      await this.nonces.deleteExpired(now),
+      await this.sessionClients.deleteExpired(now),
     ];
     return deleted.reduce((sum, count) => sum + count, 0);
   }

@@ -19,6 +19,10 @@ export interface AccessTokenRequest {
   scopes: readonly string[];
   /** The grant (authorization code id / refresh family) the token belongs to; revoked together. */
   grantId?: string;
+  /** The login session of the grant (its logout revokes the token unless the grant has `offline_access`). */
+  sid?: string | null;
+  /** The grant's `claims` request, as stored (what UserInfo releases besides the scopes' claims). */
+  claims?: string | null;
 }
 
 /** A freshly issued access token. */
@@ -63,6 +67,8 @@ export class TokenService {
       issuedAt: iat * 1000,
       expiresAt: (iat + ttl) * 1000,
       revokedAt: null,
+      sid: request.sid ?? null,
+      claims: request.claims ?? null,
     });
     return { accessToken, format, jti, expiresIn: ttl };
   }

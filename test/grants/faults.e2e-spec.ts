@@ -117,7 +117,7 @@ describe.each(testMatrix())('grant storage faults on %s/%s', (platform, db) => {
     await t.app.get(InteractionRecords).create({
       clientId: WEB.id, redirectUri: redirectOf(WEB), redirectUriSent: true, responseMode: 'query', scopes: ['a'], prompt: [],
     });
-    await t.app.get(SessionService).start(ALICE, g.clock.now());
+    await t.app.get(SessionService).start({ accountId: ALICE, authTime: g.clock.now() });
     expect(await t.app.get(LoginAttempts).attempt(ALICE, 'wrong-password', '203.0.113.7')).toEqual({ outcome: 'invalid' });
     expect(await count()).toEqual({ authnest_interactions: 1, authnest_sessions: 1, authnest_rate_limits: 2 });
     expect(await purge.purgeExpired()).toBe(0);

@@ -51,6 +51,21 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       introspection_endpoint: `${t.issuer}/oauth/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      // OpenID Connect Discovery 1.0 section 3 (the same document is served at /.well-known/openid-configuration).
+      userinfo_endpoint: `${t.issuer}/oauth/userinfo`,
+      end_session_endpoint: `${t.issuer}/oauth/logout`,
+      subject_types_supported: ['public', 'pairwise'],
+      id_token_signing_alg_values_supported: ['ES256'],
+      claims_supported: expect.arrayContaining(['sub', 'iss', 'auth_time', 'nonce', 'acr', 'amr', 'sid', 'name', 'email', 'address', 'phone_number']),
+      claim_types_supported: ['normal'],
+      claims_parameter_supported: true,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      prompt_values_supported: ['none', 'login', 'consent'],
+      ui_locales_supported: ['en'],
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
+      frontchannel_logout_supported: false,
     });
     expect(body.grant_types_supported).toHaveLength(3);
     expect(body.token_endpoint_auth_methods_supported).toHaveLength(3);
@@ -62,8 +77,11 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
       'registration_endpoint',
       'device_authorization_endpoint',
       'pushed_authorization_request_endpoint',
-      'userinfo_endpoint',
       'dpop_signing_alg_values_supported',
+      'request_object_signing_alg_values_supported',
+      'userinfo_signing_alg_values_supported',
+      'frontchannel_logout_session_supported',
+      'check_session_iframe',
     ]) {
       expect(body, absent).not.toHaveProperty(absent);
     }

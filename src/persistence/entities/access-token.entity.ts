@@ -45,4 +45,13 @@ export class AccessTokenEntity {
 
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMillis })
   revokedAt: number | null;
+
+  /** The login session (`sid`) the grant was made in; its logout ends the grant unless it has `offline_access`. */
+  @Index('authnest_access_tokens_sid_idx')
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sid: string | null;
+
+  /** Claims asked for by the `claims` request parameter (JSON, OpenID Connect Core section 5.5), if any. */
+  @Column({ type: 'text', nullable: true })
+  claims: string | null;
 }

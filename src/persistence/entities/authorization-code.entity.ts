@@ -54,4 +54,19 @@ export class AuthorizationCodeEntity {
 
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMillis })
   consumedAt: number | null;
+
+  /** The login session the code was issued in. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sid: string | null;
+
+  /** Authentication context class and methods of the login (OpenID Connect Core section 2). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  acr: string | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonList })
+  amr: string[];
+
+  /** Claims asked for by the `claims` request parameter (JSON, OpenID Connect Core section 5.5), if any. */
+  @Column({ type: 'text', nullable: true })
+  claims: string | null;
 }

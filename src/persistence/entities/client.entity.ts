@@ -45,6 +45,23 @@ export class ClientEntity {
   @Column({ name: 'allow_introspection', type: 'boolean', default: false })
   allowIntrospection: boolean;
 
+  /** Where the end-session endpoint may redirect after logout (exact match). */
+  @Column({ name: 'post_logout_redirect_uris', type: 'text', nullable: true, transformer: jsonList })
+  postLogoutRedirectUris: string[];
+
+  @Column({ name: 'backchannel_logout_uri', type: 'text', nullable: true })
+  backchannelLogoutUri: string | null;
+
+  @Column({ name: 'backchannel_logout_session_required', type: 'boolean', default: false })
+  backchannelLogoutSessionRequired: boolean;
+
+  /** `public` or `pairwise` (OpenID Connect Core section 8). */
+  @Column({ name: 'subject_type', type: 'varchar', length: 16, default: 'public' })
+  subjectType: string;
+
+  @Column({ name: 'sector_identifier', type: 'varchar', length: 255, nullable: true })
+  sectorIdentifier: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt: number;
 

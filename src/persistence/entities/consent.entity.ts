@@ -19,4 +19,8 @@ export class ConsentEntity {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
   updatedAt: number;
+
+  /** Claims approved one by one (the `claims` request parameter), besides the scopes. */
+  @Column({ type: 'text', nullable: true, transformer: jsonList })
+  claims: string[];
 }

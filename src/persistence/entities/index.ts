@@ -3,8 +3,10 @@ import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { ClientEntity } from './client.entity.js';
 import { ConsentEntity } from './consent.entity.js';
 import { InteractionEntity } from './interaction.entity.js';
+import { NonceEntity } from './nonce.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
+import { SessionClientEntity } from './session-client.entity.js';
 import { SessionEntity } from './session.entity.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
 
@@ -14,8 +16,10 @@ export {
   ClientEntity,
   ConsentEntity,
   InteractionEntity,
+  NonceEntity,
   RateLimitEntity,
   RefreshTokenEntity,
+  SessionClientEntity,
   SessionEntity,
   SigningKeyEntity,
 };
@@ -31,4 +35,6 @@ export const authnestEntities = [
   ConsentEntity,
   InteractionEntity,
   RateLimitEntity,
+  SessionClientEntity,
+  NonceEntity,
 ];

@@ -49,4 +49,20 @@ export class RefreshTokenEntity {
 
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMillis })
   revokedAt: number | null;
+
+  /** The login session (`sid`) the grant was made in; its logout ends the grant unless it has `offline_access`. */
+  @Index('authnest_refresh_tokens_sid_idx')
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  sid: string | null;
+
+  /** Authentication context class and methods of the login (OpenID Connect Core section 2). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  acr: string | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonList })
+  amr: string[];
+
+  /** Claims asked for by the `claims` request parameter (JSON, OpenID Connect Core section 5.5), if any. */
+  @Column({ type: 'text', nullable: true })
+  claims: string | null;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IsNull, LessThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, Not, type FindOptionsWhere, type Repository } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { AccessTokenEntity } from '../entities/access-token.entity.js';
@@ -24,6 +24,12 @@ export class AccessTokenStore {
   /** Revokes one token by id; resolves false when it was already revoked or unknown. */
   async revoke(id: string, now: number): Promise<boolean> {
     return (await this.repository.update({ id, revokedAt: IsNull() }, { revokedAt: now })).affected === 1;
+  }
+
+  /** Revokes every live token of a login session except those of the `keep` grants; resolves how many. */
+  async revokeSession(sid: string, keep: readonly string[], now: number): Promise<number> {
+    const where: FindOptionsWhere<AccessTokenEntity> = { sid, revokedAt: IsNull(), ...(keep.length > 0 ? { grantId: Not(In([...keep])) } : {}) };
+    return (await this.repository.update(where, { revokedAt: now })).affected ?? 0;
   }
 
   /** Revokes every live access token issued from a grant; resolves how many. */

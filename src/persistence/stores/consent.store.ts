@@ -19,17 +19,18 @@ export class ConsentStore {
   }
 
   /** Records the union of the already approved and the newly approved scopes. */
-  async remember(accountId: string, clientId: string, scopes: readonly string[], now: number): Promise<void> {
+  async remember(accountId: string, clientId: string, scopes: readonly string[], claims: readonly string[], now: number): Promise<void> {
     const existing = await this.find(accountId, clientId);
     const merged = [...new Set([...(existing?.scopes ?? []), ...scopes])];
+    const mergedClaims = [...new Set([...(existing?.claims ?? []), ...claims])];
     if (existing) {
-      await this.repository.update({ id: existing.id }, { scopes: merged, updatedAt: now });
+      await this.repository.update({ id: existing.id }, { scopes: merged, claims: mergedClaims, updatedAt: now });
       return;
     }
     await this.repository
       .createQueryBuilder()
       .insert()
-      .values({ id: randomToken(16), accountId, clientId, scopes: merged, updatedAt: now })
+      .values({ id: randomToken(16), accountId, clientId, scopes: merged, claims: mergedClaims, updatedAt: now })
       .orIgnore()
       .execute();
   }

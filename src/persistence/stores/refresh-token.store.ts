@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IsNull, LessThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThan, Not, type FindOptionsWhere, type Repository } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { RefreshTokenEntity } from '../entities/refresh-token.entity.js';
@@ -27,9 +27,21 @@ export class RefreshTokenStore {
     return result.affected === 1;
   }
 
+  /** Revokes every live token of a login session except those of the `keep` grants; resolves how many. */
+  async revokeSession(sid: string, keep: readonly string[], now: number): Promise<number> {
+    const where: FindOptionsWhere<RefreshTokenEntity> = { sid, revokedAt: IsNull(), ...(keep.length > 0 ? { grantId: Not(In([...keep])) } : {}) };
+    return (await this.repository.update(where, { revokedAt: now })).affected ?? 0;
+  }
+
   /** Revokes every live token of a grant (family); resolves how many. */
   async revokeGrant(grantId: string, now: number): Promise<number> {
     return (await this.repository.update({ grantId, revokedAt: IsNull() }, { revokedAt: now })).affected ?? 0;
+  }
+
+  /** The grants made in a login session, with their scopes (a family keeps its grant's scopes). */
+  async grantsOfSession(sid: string): Promise<{ grantId: string; scopes: string[] }[]> {
+    const rows = await this.repository.find({ where: { sid }, select: { grantId: true, scopes: true } });
+    return rows.map(({ grantId, scopes }) => ({ grantId, scopes }));
   }
 
   async deleteExpired(before: number): Promise<number> {

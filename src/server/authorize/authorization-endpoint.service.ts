@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { OAuthError } from '../../errors/oauth-error.js';
+import { Clock } from '../../internal/clock.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
 import { ACCOUNT_SERVICE, type AccountService } from '../accounts/account.service.js';
@@ -13,6 +14,9 @@ import { InteractionBinding } from '../interaction/interaction-binding.service.j
 import { InteractionRecords } from '../interaction/interaction-records.service.js';
 import { errorPage } from '../interaction/pages/error.page.js';
 import { SessionService, type ActiveSession } from '../interaction/session.service.js';
+import { exceedsMaxAge } from '../oidc/authentication-request.js';
+import { requestedClaimNames } from '../oidc/claims-request.js';
+import { SubjectIdentifiers } from '../oidc/subject-identifier.service.js';
 import { readFormParameters, type FormParameters } from '../rfc6749/token-request.js';
 import { AuthorizationIssuer } from './authorization-issuer.service.js';
 import type { AuthorizationRequest } from './authorization-request.js';
@@ -20,7 +24,8 @@ import { AuthorizationRequestValidator } from './authorization-request.validator
 
 /**
  * The authorization endpoint (RFC 6749 section 3.1 and 4.1.1, OAuth 2.1 section 4.1.1), GET and POST:
- * validate, then answer at once from a valid session (remembered consent, no `prompt=login`), answer
+ * validate, then answer at once from a valid session (remembered consent, no `prompt=login`, not older than
+ * `max_age`, of the user `id_token_hint` names), answer
  * `login_required` / `consent_required` for `prompt=none`, or start an interaction (builtin pages or the host's
  * `loginUrl`) bound to this browser.
  */
@@ -34,6 +39,8 @@ export class AuthorizationEndpoint {
     private readonly sessions: SessionService,
     private readonly records: InteractionRecords,
     private readonly binding: InteractionBinding,
+    private readonly subjects: SubjectIdentifiers,
+    private readonly clock: Clock,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
@@ -54,18 +61,27 @@ export class AuthorizationEndpoint {
 
   private async decide(browser: BrowserRequest, client: ClientEntity, request: AuthorizationRequest): Promise<PageResponse> {
     const session = await this.activeSession(browser);
-    const consentRequired = (accountId: string) => this.consentPolicy.required(accountId, client, request.scopes, request.prompt);
+    const claims = request.claims ? requestedClaimNames(request.claims) : [];
+    const consentRequired = (accountId: string) => this.consentPolicy.required(accountId, client, request.scopes, request.prompt, claims);
+    // A session answers only when the request accepts it: not too old for max_age, of the user the request names.
+    const usable = session && this.sessionFits(session, client, request) ? session : undefined;
     if (request.prompt.includes('none')) {
       // OpenID Connect Core section 3.1.2.6: never show a page.
-      if (!session) return this.issuer.error(request, 'login_required', 'The user is not logged in');
-      if (await consentRequired(session.accountId)) return this.issuer.error(request, 'consent_required', 'The user has not consented');
-      return this.issuer.issue(request, session.accountId, session.authTime, request.scopes);
+      if (!usable) return this.issuer.error(request, 'login_required', 'The user is not logged in');
+      if (await consentRequired(usable.accountId)) return this.issuer.error(request, 'consent_required', 'The user has not consented');
+      return this.issuer.issue(request, usable, request.scopes);
     }
-    const reuseSession = session && !request.prompt.includes('login') ? session : undefined;
+    const reuseSession = usable && !request.prompt.includes('login') ? usable : undefined;
     if (reuseSession && !(await consentRequired(reuseSession.accountId))) {
-      return this.issuer.issue(request, reuseSession.accountId, reuseSession.authTime, request.scopes);
+      return this.issuer.issue(request, reuseSession, request.scopes);
     }
     return this.startInteraction(request, reuseSession);
+  }
+
+  /** `max_age` (OpenID Connect Core section 3.1.2.1) and the subject of `id_token_hint` / `claims` (section 3.1.2.2). */
+  private sessionFits(session: ActiveSession, client: ClientEntity, request: AuthorizationRequest): boolean {
+    if (exceedsMaxAge(session.authTime, request.maxAge, this.clock.now())) return false;
+    return request.expectedSubject === undefined || this.subjects.subjectFor(session.accountId, client) === request.expectedSubject;
   }
 
   /** The browser's session when its account is still active. */

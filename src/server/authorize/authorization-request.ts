@@ -1,4 +1,6 @@
 import type { OAuthErrorCode } from '../../errors/oauth-error.js';
+import type { AuthenticationParameters } from '../oidc/authentication-request.js';
+import type { RequestedClaims } from '../oidc/claims-request.js';
 import type { CodeChallengeMethod } from '../rfc7636/pkce.js';
 
 /** How the authorization response reaches the client (OAuth 2.0 Multiple Response Types, Form Post Response Mode). */
@@ -20,7 +22,7 @@ export interface RedirectTarget {
  * A validated authorization request (RFC 6749 section 4.1.1, RFC 7636 section 4.3): what an interaction
  * stores while the user logs in and consents, and what the authorization code is bound to in the end.
  */
-export interface AuthorizationRequest extends RedirectTarget {
+export interface AuthorizationRequest extends RedirectTarget, AuthenticationParameters {
   clientId: string;
   /** Whether the request named `redirect_uri` (then the token request must repeat it). */
   redirectUriSent: boolean;
@@ -30,6 +32,13 @@ export interface AuthorizationRequest extends RedirectTarget {
   codeChallengeMethod?: CodeChallengeMethod;
   nonce?: string;
   prompt: PromptValue[];
+  /** Claims asked for one by one (`claims` parameter of an OpenID Connect request). */
+  claims?: RequestedClaims;
+  /**
+   * The `sub` the request insists on (from `id_token_hint` or a `sub` value in `claims`): only that user may be the
+   * answer (OpenID Connect Core sections 3.1.2.1 and 5.5.1).
+   */
+  expectedSubject?: string;
 }
 
 /** Errors the authorization endpoint returns to the client's redirect URI (RFC 6749 section 4.1.2.1). */

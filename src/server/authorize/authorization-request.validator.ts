@@ -4,6 +4,7 @@ import { InvalidScopeError } from '../../errors/oauth-errors.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
 import { ClientStore } from '../../persistence/stores/client.store.js';
+import { OpenIdRequestValidator } from '../oidc/openid-request.validator.js';
 import { grantableScopes } from '../rfc6749/scope-policy.js';
 import type { FormParameters } from '../rfc6749/token-request.js';
 import {
@@ -33,6 +34,7 @@ export class AuthorizationRequestValidator {
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly clients: ClientStore,
+    private readonly openId: OpenIdRequestValidator,
   ) {}
 
   async validate(params: FormParameters): Promise<AuthorizationValidation> {
@@ -47,7 +49,7 @@ export class AuthorizationRequestValidator {
     const target: RedirectTarget = { redirectUri: redirect.uri, responseMode: responseMode ?? 'query', state: params.state };
     try {
       if (!responseMode) throw new AuthorizationRedirectError('invalid_request', 'The response_mode is not supported');
-      return { kind: 'valid', client, request: this.validateForClient(client, params, target, redirect.sent) };
+      return { kind: 'valid', client, request: await this.validateForClient(client, params, target, redirect.sent) };
     } catch (error) {
       if (error instanceof AuthorizationRedirectError) return { kind: 'redirect-error', target, code: error.code, description: error.description };
       if (error instanceof InvalidScopeError) return { kind: 'redirect-error', target, code: 'invalid_scope', description: error.description };
@@ -68,7 +70,12 @@ export class AuthorizationRequestValidator {
     return 'The request must name one of the redirect URIs registered for this client (redirect_uri is missing).';
   }
 
-  private validateForClient(client: ClientEntity, params: FormParameters, target: RedirectTarget, redirectUriSent: boolean): AuthorizationRequest {
+  private async validateForClient(
+    client: ClientEntity,
+    params: FormParameters,
+    target: RedirectTarget,
+    redirectUriSent: boolean,
+  ): Promise<AuthorizationRequest> {
     checkResponseType(params.response_type);
     if (!client.grantTypes.includes('authorization_code')) {
       throw new AuthorizationRedirectError('unauthorized_client', 'The client may not use the authorization code grant');
@@ -76,6 +83,7 @@ export class AuthorizationRequestValidator {
     const scopes = grantableScopes(params.scope, client, this.options.scopes);
     const pkce = pkceParameters(params, client.secretHash === null, this.options.authorization);
     const prompt = parsePrompt(params.prompt);
-    return { ...target, clientId: client.clientId, redirectUriSent, scopes, ...pkce, nonce: params.nonce, prompt };
+    const openId = await this.openId.validate(params, client.clientId, scopes, pkce.codeChallenge !== undefined);
+    return { ...target, clientId: client.clientId, redirectUriSent, scopes, ...pkce, nonce: params.nonce, prompt, ...openId };
   }
 }

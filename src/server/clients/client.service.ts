@@ -48,6 +48,11 @@ export class ClientService {
       disabled: existing?.disabled ?? false,
       firstParty: seed.firstParty,
       allowIntrospection: seed.allowIntrospection,
+      postLogoutRedirectUris: seed.postLogoutRedirectUris ?? [],
+      backchannelLogoutUri: seed.backchannelLogoutUri ?? null,
+      backchannelLogoutSessionRequired: seed.backchannelLogoutSessionRequired ?? false,
+      subjectType: seed.subjectType ?? 'public',
+      sectorIdentifier: seed.sectorIdentifier ?? null,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };

@@ -4,7 +4,7 @@ import { AccessTokenStore } from '../../persistence/stores/access-token.store.js
 import { RefreshTokenStore } from '../../persistence/stores/refresh-token.store.js';
 
 /** Why a grant is being revoked (logged, never with token values). */
-export type GrantRevocationReason = 'code_replay' | 'refresh_reuse' | 'revocation_request' | 'account_inactive' | 'client_inactive';
+export type GrantRevocationReason = 'code_replay' | 'refresh_reuse' | 'revocation_request' | 'account_inactive' | 'client_inactive' | 'logout';
 
 /**
  * Revokes everything issued from one grant (an authorization code and its refresh-token family): every
@@ -27,5 +27,18 @@ export class GrantRevocationService {
     const refresh = await this.refreshTokens.revokeGrant(grantId, now);
     const access = await this.accessTokens.revokeGrant(grantId, now);
     this.logger.warn(`Grant revoked (${reason}): ${refresh} refresh and ${access} access tokens`);
+  }
+
+  /**
+   * At logout: revokes every grant made in the login session `sid` except those with `offline_access` (OpenID
+   * Connect Core section 11: offline access outlives the session), refresh and access tokens alike.
+   */
+  async revokeSession(sid: string): Promise<void> {
+    const now = this.clock.now();
+    const offline = (await this.refreshTokens.grantsOfSession(sid)).filter((grant) => grant.scopes.includes('offline_access')).map((grant) => grant.grantId);
+    const keep = [...new Set(offline)];
+    const refresh = await this.refreshTokens.revokeSession(sid, keep, now);
+    const access = await this.accessTokens.revokeSession(sid, keep, now);
+    if (refresh + access > 0) this.logger.log(`Session grants revoked (logout): ${refresh} refresh and ${access} access tokens`);
   }
 }

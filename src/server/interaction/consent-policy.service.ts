@@ -21,15 +21,23 @@ export class ConsentPolicy {
     private readonly clock: Clock,
   ) {}
 
-  async required(accountId: string, client: ConsentClient, scopes: readonly string[], prompt: readonly PromptValue[]): Promise<boolean> {
+  /** `claims`: names asked for one by one (OpenID Connect `claims` parameter), approved like scopes. */
+  async required(
+    accountId: string,
+    client: ConsentClient,
+    scopes: readonly string[],
+    prompt: readonly PromptValue[],
+    claims: readonly string[] = [],
+  ): Promise<boolean> {
     if (prompt.includes('consent')) return true;
     if (client.firstParty) return false;
     const remembered = await this.consents.find(accountId, client.clientId);
-    return !remembered || scopes.some((scope) => !remembered.scopes.includes(scope));
+    if (!remembered) return true;
+    return scopes.some((scope) => !remembered.scopes.includes(scope)) || claims.some((claim) => !remembered.claims.includes(claim));
   }
 
   /** Remembers an approval (added to what the account approved for the client before). */
-  remember(accountId: string, clientId: string, scopes: readonly string[]): Promise<void> {
-    return this.consents.remember(accountId, clientId, scopes, this.clock.now());
+  remember(accountId: string, clientId: string, scopes: readonly string[], claims: readonly string[] = []): Promise<void> {
+    return this.consents.remember(accountId, clientId, scopes, claims, this.clock.now());
   }
 }

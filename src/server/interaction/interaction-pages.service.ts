@@ -12,6 +12,7 @@ import { InteractionGate, interactionErrorPage } from './interaction-gate.servic
 import { InteractionRecords, type PendingInteraction } from './interaction-records.service.js';
 import { InteractionError, InteractionService } from './interaction.service.js';
 import { LoginAttempts } from './login-attempts.service.js';
+import { requestedClaimNames } from '../oidc/claims-request.js';
 import { consentPage } from './pages/consent.page.js';
 import { errorPage } from './pages/error.page.js';
 import { loginPage } from './pages/login.page.js';
@@ -45,7 +46,8 @@ export class InteractionPages {
     if (!interaction.accountId) return this.loginPage(interaction, client);
     if (!(await this.sameAccount(request, interaction.accountId))) return errorPage(400, { message: SESSION_CHANGED });
     const { request: authz } = interaction.state;
-    if (await this.consentPolicy.required(interaction.accountId, client, authz.scopes, authz.prompt)) return this.consentPage(interaction, client);
+    const claims = authz.claims ? requestedClaimNames(authz.claims) : [];
+    if (await this.consentPolicy.required(interaction.accountId, client, authz.scopes, authz.prompt, claims)) return this.consentPage(interaction, client);
     return this.finish(id);
   }
 
@@ -62,12 +64,13 @@ export class InteractionPages {
       return { ...page, headers: { ...page.headers, 'Retry-After': String(result.retryAfter) } };
     }
     if (result.outcome === 'invalid') return this.loginPage(interaction, client, WRONG_CREDENTIALS, 400);
-    const accountId = result.account.id;
+    const { id: accountId, acr, amr = ['pwd'] } = result.account;
     const now = this.clock.now();
-    await this.records.setAccount(interaction, accountId, now, false);
-    const cookie = await this.sessions.start(accountId, now, await this.sessions.current(request));
-    const { scopes, prompt } = interaction.state.request;
-    if (await this.consentPolicy.required(accountId, client, scopes, prompt)) {
+    const started = await this.sessions.start({ accountId, authTime: now, acr, amr }, await this.sessions.current(request));
+    const { cookie } = started;
+    await this.records.setAccount(interaction, accountId, now, false, { sid: started.session.sid, acr: acr ?? null, amr });
+    const { scopes, prompt, claims } = interaction.state.request;
+    if (await this.consentPolicy.required(accountId, client, scopes, prompt, claims ? requestedClaimNames(claims) : [])) {
       return seeOther(endpointUrl(this.options.issuer, interactionPath(id)), [cookie]);
     }
     return withCookies(await this.finish(id), [cookie]);
@@ -110,6 +113,7 @@ export class InteractionPages {
       action: publicPath(this.options.issuer, interactionPath(interaction.id, 'interactionLogin')),
       csrfToken: interaction.csrfToken,
       redirectUri: interaction.state.request.redirectUri,
+      loginHint: interaction.state.request.loginHint,
       error,
       status,
     });
@@ -119,6 +123,7 @@ export class InteractionPages {
     return consentPage({
       clientName: client.name,
       scopes: interaction.state.request.scopes,
+      claims: interaction.state.request.claims ? requestedClaimNames(interaction.state.request.claims) : [],
       action: publicPath(this.options.issuer, interactionPath(interaction.id, 'interactionConsent')),
       csrfToken: interaction.csrfToken,
       redirectUri: interaction.state.request.redirectUri,

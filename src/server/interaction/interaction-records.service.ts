@@ -5,6 +5,7 @@ import { randomToken } from '../../internal/random.js';
 import { sha256Hex } from '../../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { InteractionStore } from '../../persistence/stores/interaction.store.js';
+import type { Authentication } from '../accounts/authentication.js';
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 
 /** The user's answer on the consent step. */
@@ -20,7 +21,12 @@ export interface InteractionState {
   consent?: ConsentDecision;
   /** A login recorded through `InteractionService.login()`: `finish()` starts the browser session. */
   sessionPending?: boolean;
+  /** The login's session id and authentication context (from the builtin login, the host's, or the session). */
+  authn?: LoginContext;
 }
+
+/** How the user of an interaction authenticated, besides who and when (columns of their own). */
+export type LoginContext = Pick<Authentication, 'sid' | 'acr' | 'amr'>;
 
 /** A pending (not completed, unexpired) interaction. */
 export interface PendingInteraction {
@@ -53,9 +59,9 @@ export class InteractionRecords {
   ) {}
 
   /** Stores a new interaction; `account` is the session's when the user is already logged in. */
-  async create(request: AuthorizationRequest, account?: { accountId: string; authTime: number }): Promise<string> {
+  async create(request: AuthorizationRequest, account?: Authentication): Promise<string> {
     const id = randomToken(32);
-    const state: InteractionState = { request };
+    const state: InteractionState = account ? { request, authn: { sid: account.sid, acr: account.acr, amr: account.amr } } : { request };
     await this.store.insert({
       idHash: sha256Hex(id),
       clientId: request.clientId,
@@ -90,10 +96,10 @@ export class InteractionRecords {
     };
   }
 
-  /** Records who logged in (now) during the interaction. */
-  async setAccount(interaction: PendingInteraction, accountId: string, authTime: number, sessionPending: boolean): Promise<void> {
+  /** Records who logged in (now) during the interaction, and how. */
+  async setAccount(interaction: PendingInteraction, accountId: string, authTime: number, sessionPending: boolean, authn: LoginContext): Promise<void> {
     await this.store.setAccount(interaction.idHash, accountId, authTime);
-    const state: InteractionState = { ...interaction.state, sessionPending, consent: undefined };
+    const state: InteractionState = { ...interaction.state, sessionPending, authn, consent: undefined };
     await this.store.updateRequest(interaction.idHash, JSON.stringify(state));
   }
 

@@ -4,6 +4,8 @@ import type { ClientEntity } from '../../persistence/entities/client.entity.js';
 import { ClientStore } from '../../persistence/stores/client.store.js';
 import type { PromptValue } from '../authorize/authorization-request.js';
 import { AuthorizationIssuer } from '../authorize/authorization-issuer.service.js';
+import { requestedClaimNames } from '../oidc/claims-request.js';
+import { SubjectIdentifiers } from '../oidc/subject-identifier.service.js';
 import { ConsentPolicy } from './consent-policy.service.js';
 import type { BrowserRequest } from './http/browser-request.js';
 import { withCookies, type PageResponse } from './http/page-response.js';
@@ -38,7 +40,17 @@ export interface InteractionDetails {
   client: { clientId: string; name: string; firstParty: boolean };
   /** The scopes the client asks for (already reduced to what it may get). */
   scopes: string[];
+  /** Claims asked for one by one (OpenID Connect `claims` parameter), approved with the scopes. */
+  claims: string[];
   prompt: PromptValue[];
+  /** OpenID Connect `login_hint`: who the client expects to log in. */
+  loginHint?: string;
+  /** OpenID Connect `ui_locales`: preferred languages of your pages, in order. */
+  uiLocales?: string[];
+  /** OpenID Connect `acr_values`: requested authentication context classes, in order. */
+  acrValues?: string[];
+  /** OpenID Connect `max_age` (seconds): a login older than this was not accepted. */
+  maxAge?: number;
   /** The account logged in during the interaction (or through the session), if any. */
   accountId?: string;
   /** True until `login()` (or when `prompt=login` asked for a fresh login). */
@@ -83,6 +95,7 @@ export class InteractionService {
     private readonly issuer: AuthorizationIssuer,
     private readonly sessions: SessionService,
     private readonly binding: InteractionBinding,
+    private readonly subjects: SubjectIdentifiers,
     private readonly clock: Clock,
   ) {}
 
@@ -91,16 +104,23 @@ export class InteractionService {
     const client = await this.clientOf(interaction);
     const { request } = interaction.state;
     const accountId = interaction.accountId ?? undefined;
+    const claims = request.claims ? requestedClaimNames(request.claims) : [];
     const consentRequired = interaction.state.consent
       ? false
       : accountId
-        ? await this.consentPolicy.required(accountId, client, request.scopes, request.prompt)
+        ? await this.consentPolicy.required(accountId, client, request.scopes, request.prompt, claims)
         : request.prompt.includes('consent') || !client.firstParty;
+    const { loginHint, uiLocales, acrValues, maxAge } = request;
     return {
       id,
       client: { clientId: client.clientId, name: client.name, firstParty: client.firstParty },
       scopes: [...request.scopes],
+      claims,
       prompt: [...request.prompt],
+      ...(loginHint !== undefined ? { loginHint } : {}),
+      ...(uiLocales ? { uiLocales: [...uiLocales] } : {}),
+      ...(acrValues ? { acrValues: [...acrValues] } : {}),
+      ...(maxAge !== undefined ? { maxAge } : {}),
       accountId,
       loginRequired: !accountId,
       consentRequired,
@@ -108,10 +128,13 @@ export class InteractionService {
     };
   }
 
-  /** Records that `accountId` logged in now; `finish()` will start the browser session for it. */
-  async login(id: string, accountId: string): Promise<void> {
+  /**
+   * Records that `accountId` logged in now, and how (`acr`, `amr` of the ID token, e.g. `{ amr: ['pwd', 'otp'] }`);
+   * `finish()` will start the browser session for it.
+   */
+  async login(id: string, accountId: string, how: { acr?: string; amr?: string[] } = {}): Promise<void> {
     const interaction = await this.load(id);
-    await this.records.setAccount(interaction, accountId, this.clock.now(), true);
+    await this.records.setAccount(interaction, accountId, this.clock.now(), true, { acr: how.acr ?? null, amr: how.amr ?? [] });
   }
 
   /** Records the user's decision; `scopes` (default: all requested) must be a subset of the request's. */
@@ -127,7 +150,8 @@ export class InteractionService {
 
   /**
    * Completes the interaction (once) and resolves the response to send to the browser: the code (or
-   * `access_denied` after a denial) at the client's redirect URI, by 303 or form_post.
+   * `access_denied` after a denial, or `login_required` when someone else logged in than the user `id_token_hint`
+   * named) at the client's redirect URI, by 303 or form_post.
    */
   async finish(id: string): Promise<PageResponse> {
     const interaction = await this.load(id);
@@ -139,16 +163,21 @@ export class InteractionService {
     }
     const { accountId } = interaction;
     if (!accountId) throw new InteractionError('login_required', 'The user has not logged in.');
-    if (!consent && (await this.consentPolicy.required(accountId, client, request.scopes, request.prompt))) {
+    const claims = request.claims ? requestedClaimNames(request.claims) : [];
+    if (!consent && (await this.consentPolicy.required(accountId, client, request.scopes, request.prompt, claims))) {
       throw new InteractionError('consent_required', 'The user has not consented.');
     }
     await this.completeOnce(interaction);
+    if (request.expectedSubject !== undefined && this.subjects.subjectFor(accountId, client) !== request.expectedSubject) {
+      return this.issuer.error(request, 'login_required', 'Another user logged in than the one the request names');
+    }
     const authTime = interaction.authTime ?? this.clock.now();
     const scopes = consent?.scopes ?? request.scopes;
-    if (consent) await this.consentPolicy.remember(accountId, client.clientId, scopes);
-    const response = await this.issuer.issue(request, accountId, authTime, scopes);
-    if (!interaction.state.sessionPending) return response;
-    return withCookies(response, [await this.sessions.start(accountId, authTime, undefined)]);
+    if (consent) await this.consentPolicy.remember(accountId, client.clientId, scopes, claims);
+    const { acr, amr } = interaction.state.authn ?? {};
+    if (!interaction.state.sessionPending) return this.issuer.issue(request, { accountId, authTime, acr, amr, sid: interaction.state.authn?.sid }, scopes);
+    const started = await this.sessions.start({ accountId, authTime, acr, amr });
+    return withCookies(await this.issuer.issue(request, started.session, scopes), [started.cookie]);
   }
 
   /**

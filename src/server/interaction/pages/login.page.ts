@@ -8,6 +8,8 @@ export interface LoginPageModel {
   csrfToken: string;
   /** The client's redirect URI (a successful login may redirect there). */
   redirectUri: string;
+  /** OpenID Connect `login_hint`: prefills the username. */
+  loginHint?: string;
   /** One generic message after a failed attempt. */
   error?: string;
   status?: number;
@@ -25,7 +27,7 @@ export function loginPage(model: LoginPageModel): PageResponse {
       `<form method="post" action="${escapeHtml(model.action)}">` +
       `<input type="hidden" name="csrf" value="${escapeHtml(model.csrfToken)}">` +
       '<label for="username">Username</label>' +
-      '<input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>' +
+      `<input id="username" name="username"${model.loginHint ? ` value="${escapeHtml(model.loginHint)}"` : ''} autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus>` +
       '<label for="password">Password</label>' +
       '<input id="password" name="password" type="password" autocomplete="current-password" required>' +
       '<button type="submit">Sign in</button></form>',

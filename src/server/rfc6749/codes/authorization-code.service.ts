@@ -5,12 +5,13 @@ import { randomToken } from '../../../internal/random.js';
 import { sha256Hex } from '../../../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../../../options/resolved-options.js';
 import { AuthorizationCodeStore } from '../../../persistence/stores/authorization-code.store.js';
+import type { Authentication } from '../../accounts/authentication.js';
+import { serializeRequestedClaims, type RequestedClaims } from '../../oidc/claims-request.js';
 import type { CodeChallengeMethod } from '../../rfc7636/pkce.js';
 
 /** What an authorization code is bound to (RFC 6749 section 4.1.2, RFC 7636 section 4.4). */
-export interface AuthorizationCodeGrant {
+export interface AuthorizationCodeGrant extends Authentication {
   clientId: string;
-  accountId: string;
   /** The redirect URI the code is delivered to. */
   redirectUri: string;
   /** Whether the authorization request named it (then the token request must repeat it, section 4.1.3). */
@@ -19,8 +20,8 @@ export interface AuthorizationCodeGrant {
   codeChallenge?: string;
   codeChallengeMethod?: CodeChallengeMethod;
   nonce?: string;
-  /** When the user authenticated (ms since epoch). */
-  authTime: number;
+  /** Claims the `claims` parameter asked for. */
+  claims?: RequestedClaims;
 }
 
 /**
@@ -50,6 +51,10 @@ export class AuthorizationCodeService {
       codeChallengeMethod: grant.codeChallengeMethod ?? null,
       nonce: grant.nonce ?? null,
       authTime: grant.authTime,
+      sid: grant.sid ?? null,
+      acr: grant.acr ?? null,
+      amr: [...(grant.amr ?? [])],
+      claims: serializeRequestedClaims(grant.claims),
       createdAt: now,
       expiresAt: now + this.options.authorization.codeTtl * 1000,
       consumedAt: null,

@@ -10,9 +10,11 @@ import type { AuthorizationCodeEntity } from '../../../persistence/entities/auth
 import { AuthorizationCodeStore } from '../../../persistence/stores/authorization-code.store.js';
 import { RefreshTokenService } from '../../../tokens/refresh-token.service.js';
 import { TokenService } from '../../../tokens/token.service.js';
-import { ACCOUNT_SERVICE, type AccountService } from '../../accounts/account.service.js';
+import { ACCOUNT_SERVICE, type Account, type AccountService } from '../../accounts/account.service.js';
 import { findActiveAccount } from '../../accounts/active-account.js';
 import { GrantRevocationService } from '../../grants/grant-revocation.service.js';
+import { deserializeRequestedClaims } from '../../oidc/claims-request.js';
+import { IdTokenService } from '../../oidc/id-token.service.js';
 import { codeVerifierMatches, isCodeVerifier } from '../../rfc7636/pkce.js';
 import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from './grant-handler.js';
 
@@ -43,6 +45,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly tokens: TokenService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly revocation: GrantRevocationService,
+    private readonly idTokens: IdTokenService,
     private readonly clock: Clock,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
@@ -58,9 +61,10 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (code.expiresAt <= this.clock.now()) throw new InvalidGrantError('The authorization code expired');
     this.checkRedirectUri(code, params.redirect_uri);
     await this.checkPkce(code, params.code_verifier, authMethod);
-    if (!(await findActiveAccount(this.accounts, code.accountId))) throw new InvalidGrantError('The authorization code is invalid');
+    const account = await findActiveAccount(this.accounts, code.accountId);
+    if (!account) throw new InvalidGrantError('The authorization code is invalid');
 
-    const response = await this.issueTokens(client, code);
+    const response = await this.issueTokens(client, code, account);
     if (!(await this.codes.consume(code.id, this.clock.now()))) {
       await this.revocation.revokeGrant(code.id, 'code_replay');
       throw new InvalidGrantError('The authorization code is invalid');
@@ -98,8 +102,10 @@ export class AuthorizationCodeGrant implements GrantHandler {
     throw failure;
   }
 
-  private async issueTokens(client: GrantContext['client'], code: AuthorizationCodeEntity): Promise<TokenResponse> {
-    const issued = await this.tokens.issueAccessToken({ client, subject: code.accountId, scopes: code.scopes, grantId: code.id });
+  /** Access token, refresh token (clients with the grant), and an ID token when `openid` was granted (OIDC Core 3.1.3.3). */
+  private async issueTokens(client: GrantContext['client'], code: AuthorizationCodeEntity, account: Account): Promise<TokenResponse> {
+    const { sid, acr, amr, claims } = code;
+    const issued = await this.tokens.issueAccessToken({ client, subject: code.accountId, scopes: code.scopes, grantId: code.id, sid, claims });
     const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
     if (client.grantTypes.includes('refresh_token')) {
       response.refresh_token = await this.refreshTokens.issue({
@@ -108,9 +114,27 @@ export class AuthorizationCodeGrant implements GrantHandler {
         scopes: code.scopes,
         authTime: code.authTime,
         grantId: code.id,
+        sid,
+        acr,
+        amr,
+        claims,
       });
     }
     if (code.scopes.length > 0) response.scope = formatScope(code.scopes);
+    if (code.scopes.includes('openid')) {
+      response.id_token = await this.idTokens.issue({
+        client,
+        account,
+        scopes: code.scopes,
+        authTime: code.authTime,
+        accessToken: issued.accessToken,
+        nonce: code.nonce ?? undefined,
+        acr,
+        amr,
+        sid,
+        requested: deserializeRequestedClaims(claims),
+      });
+    }
     return response;
   }
 }

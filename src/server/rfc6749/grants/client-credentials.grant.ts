@@ -8,7 +8,8 @@ import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } 
 
 /**
  * Client credentials grant (RFC 6749 section 4.4): a confidential client obtains an access token for
- * itself. `sub` is the client id (RFC 9068 section 2.2); no refresh token is issued (section 4.4.3).
+ * itself. `sub` is the client id (RFC 9068 section 2.2); no refresh token is issued (section 4.4.3); `openid` is
+ * dropped from the scopes (there is no user, so no ID token and no UserInfo).
  */
 @Injectable()
 @OAuthGrant()
@@ -23,7 +24,8 @@ export class ClientCredentialsGrant implements GrantHandler {
   ) {}
 
   async handle({ client, params }: GrantContext): Promise<TokenResponse> {
-    const scopes = grantableScopes(params.scope, client, this.options.scopes);
+    // `openid` means an end user logged in (OpenID Connect Core section 3.1.2.1): never in a client's own token.
+    const scopes = grantableScopes(params.scope, client, this.options.scopes).filter((scope) => scope !== 'openid');
     const issued = await this.tokens.issueAccessToken({ client, subject: client.clientId, scopes });
     const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
     if (scopes.length > 0) response.scope = formatScope(scopes);

@@ -5,9 +5,11 @@ import type { ClientEntity } from '../../../persistence/entities/client.entity.j
 import type { RefreshTokenEntity } from '../../../persistence/entities/refresh-token.entity.js';
 import { RefreshTokenService } from '../../../tokens/refresh-token.service.js';
 import { TokenService } from '../../../tokens/token.service.js';
-import { ACCOUNT_SERVICE, type AccountService } from '../../accounts/account.service.js';
+import { ACCOUNT_SERVICE, type Account, type AccountService } from '../../accounts/account.service.js';
 import { findActiveAccount } from '../../accounts/active-account.js';
 import { GrantRevocationService } from '../../grants/grant-revocation.service.js';
+import { deserializeRequestedClaims } from '../../oidc/claims-request.js';
+import { IdTokenService } from '../../oidc/id-token.service.js';
 import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from './grant-handler.js';
 
 /**
@@ -49,6 +51,7 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly tokens: TokenService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly revocation: GrantRevocationService,
+    private readonly idTokens: IdTokenService,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
@@ -59,9 +62,10 @@ export class RefreshTokenGrant implements GrantHandler {
     if (this.refreshTokens.isExpired(row)) throw new InvalidGrantError('The refresh token expired');
     const scopes = accessTokenScopes(params.scope, row, client);
     if (row.rotatedAt !== null && !this.refreshTokens.withinReuseGrace(row)) await this.revokeFamily(row, 'refresh_reuse');
-    if (!(await findActiveAccount(this.accounts, row.accountId))) await this.revokeFamily(row, 'account_inactive');
+    const account = await findActiveAccount(this.accounts, row.accountId);
+    if (!account) return this.revokeFamily(row, 'account_inactive');
 
-    const response = await this.issueTokens(client, row, scopes);
+    const response = await this.issueTokens(client, row, scopes, account);
     if (row.rotatedAt === null && (await this.refreshTokens.rotate(row))) return response;
     // Already rotated (a reuse within the grace window) or rotated/revoked by a concurrent request.
     const current = await this.refreshTokens.reload(row);
@@ -74,8 +78,13 @@ export class RefreshTokenGrant implements GrantHandler {
     throw new InvalidGrantError('The refresh token is invalid');
   }
 
-  private async issueTokens(client: ClientEntity, row: RefreshTokenEntity, scopes: string[]): Promise<TokenResponse> {
-    const issued = await this.tokens.issueAccessToken({ client, subject: row.accountId, scopes, grantId: row.grantId });
+  /**
+   * New access and refresh tokens, and a new ID token while `openid` is still among the scopes (OpenID Connect Core
+   * section 12.2: same `sub`, `aud`, `auth_time`, `acr`, `amr`, `sid`; new `iat`; no `nonce`).
+   */
+  private async issueTokens(client: ClientEntity, row: RefreshTokenEntity, scopes: string[], account: Account): Promise<TokenResponse> {
+    const { sid, acr, amr, claims } = row;
+    const issued = await this.tokens.issueAccessToken({ client, subject: row.accountId, scopes, grantId: row.grantId, sid, claims });
     const refreshToken = await this.refreshTokens.issue({
       clientId: client.clientId,
       accountId: row.accountId,
@@ -83,9 +92,17 @@ export class RefreshTokenGrant implements GrantHandler {
       authTime: row.authTime,
       grantId: row.grantId,
       grantExpiresAt: row.grantExpiresAt,
+      sid,
+      acr,
+      amr,
+      claims,
     });
     const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, refresh_token: refreshToken };
     if (scopes.length > 0) response.scope = formatScope(scopes);
+    if (scopes.includes('openid')) {
+      const requested = deserializeRequestedClaims(claims);
+      response.id_token = await this.idTokens.issue({ client, account, scopes, authTime: row.authTime, accessToken: issued.accessToken, acr, amr, sid, requested });
+    }
     return response;
   }
 }
