@@ -34,6 +34,8 @@ import { JwksController } from './server/rfc7517/jwks.controller.js';
 import { MetadataController } from './server/rfc8414/metadata.controller.js';
 import { ServerMetadata } from './server/rfc8414/server-metadata.service.js';
 import { openIdControllers, openIdProviders } from './server/oidc/oidc.providers.js';
+import { UserInfoService } from './server/oidc/userinfo.service.js';
+import { LogoutService } from './server/oidc/logout/logout.service.js';
 import { NonceStore } from './persistence/stores/nonce.store.js';
 import { SessionClientStore } from './persistence/stores/session-client.store.js';
 import { browserFlowControllers, browserFlowProviders } from './server/interaction/browser-flow.providers.js';
@@ -59,7 +61,7 @@ const optionProviders: Provider[] = [
 ];
 
 /** Services other modules may inject (with `isGlobal: true`, everywhere). */
-const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService, InteractionService, PageResponder];
+const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService, InteractionService, PageResponder, UserInfoService, LogoutService];
 
 /**
  * The authorization server, token service and resource guards as one module:

@@ -17,7 +17,7 @@ export type { TokenTypeHint } from './server/rfc7009/issued-token-lookup.service
 export type { ActiveTokenIntrospection, IntrospectionResponse } from './server/rfc7662/introspection-endpoint.service.js';
 export type { FormParameters, ProtocolRequest } from './server/rfc6749/token-request.js';
 export { ClientService, type ClientInfo } from './server/clients/client.service.js';
-export type { AuthorizationServerMetadata } from './server/rfc8414/metadata.controller.js';
+export type { AuthorizationServerMetadata } from './server/rfc8414/server-metadata.service.js';
 export { TokenService, type AccessTokenRequest, type IssuedAccessToken } from './tokens/token.service.js';
 export { AccessTokenVerifier } from './tokens/access-token-verifier.service.js';
 export type { AccessTokenInfo } from './tokens/access-token-info.js';
@@ -33,7 +33,8 @@ export { AUTHNEST_BEARER, AuthnestBearerStrategy, AuthnestPassportGuard } from '
 export { AuthResourceModule } from './resource-server/auth-resource.module.js';
 export type { AuthResourceModuleExtras } from './resource-server/auth-resource.module-definition.js';
 export * from './resource-server/auth-resource-options.interface.js';
-export { ACCOUNT_SERVICE, type AccountService, type Account } from './server/accounts/account.service.js';
+export { ACCOUNT_SERVICE, type AccountService, type Account, type ClaimsRequestDetails } from './server/accounts/account.service.js';
+export type { Authentication } from './server/accounts/authentication.js';
 export {
   InteractionService,
   InteractionError,
@@ -44,3 +45,9 @@ export { PageResponder } from './server/interaction/http/page-responder.service.
 export type { PageResponse, PageCookie } from './server/interaction/http/page-response.js';
 export type { BrowserRequest } from './server/interaction/http/browser-request.js';
 export type { PromptValue, ResponseMode } from './server/authorize/authorization-request.js';
+export * from './options/oidc-options.interface.js';
+export { STANDARD_SCOPE_CLAIMS } from './server/oidc/standard-claims.js';
+export type { RequestedClaims } from './server/oidc/claims-request.js';
+export { BACKCHANNEL_LOGOUT_EVENT } from './server/oidc/logout/backchannel-logout.service.js';
+export { UserInfoService } from './server/oidc/userinfo.service.js';
+export { LogoutService } from './server/oidc/logout/logout.service.js';

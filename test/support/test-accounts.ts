@@ -1,13 +1,32 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { ACCOUNT_SERVICE, type Account, type AccountService } from '../../src/index.js';
+import { ACCOUNT_SERVICE, type Account, type AccountService, type ClaimsRequestDetails } from '../../src/index.js';
 
 interface StoredUser {
   id: string;
   salt: Buffer;
   hash: Buffer;
   active: boolean;
+  claims: Record<string, unknown>;
 }
+
+/** Alice's claims: one of every standard group (OpenID Connect Core section 5.1), and one that no scope releases. */
+export const ALICE_CLAIMS: Record<string, unknown> = {
+  name: 'Alice Example',
+  given_name: 'Alice',
+  family_name: 'Example',
+  preferred_username: 'alice',
+  locale: 'en-GB',
+  updated_at: 1_700_000_000,
+  email: 'alice@example.com',
+  email_verified: true,
+  address: { street_address: '1 Main St', locality: 'Springfield', postal_code: '12345', country: 'US' },
+  phone_number: '+1 555 0100',
+  phone_number_verified: false,
+  internal_note: 'never released',
+  sub: 'not-the-sub',
+  iss: 'https://evil.example',
+};
 
 /** What `add` may say about a new account beyond its id. */
 export interface TestAccountOptions {
@@ -17,6 +36,8 @@ export interface TestAccountOptions {
   password?: string;
   /** @default true */
   active?: boolean;
+  /** OpenID Connect claims about the user (`name`, `email`, ...). @default {} */
+  claims?: Record<string, unknown>;
 }
 
 /** Small scrypt cost: this is a test double of the host's port, not of authnest. */
@@ -41,14 +62,14 @@ export class InMemoryAccountService implements AccountService {
   verifyCalls = 0;
 
   constructor() {
-    this.add('user-alice', { username: 'alice', password: 'alice-password' });
-    this.add('user-bob', { username: 'bob', password: 'bob-password' });
+    this.add('user-alice', { username: 'alice', password: 'alice-password', claims: ALICE_CLAIMS });
+    this.add('user-bob', { username: 'bob', password: 'bob-password', claims: { name: 'Bob', email: 'bob@example.com', email_verified: false } });
     this.add('user-carol', { username: 'carol', password: 'carol-password', active: false });
   }
 
-  add(id: string, { username = id, password = `${id}-password`, active = true }: TestAccountOptions = {}): void {
+  add(id: string, { username = id, password = `${id}-password`, active = true, claims = {} }: TestAccountOptions = {}): void {
     const salt = randomBytes(16);
-    this.users.set(username, { id, salt, hash: hashPassword(password, salt), active });
+    this.users.set(username, { id, salt, hash: hashPassword(password, salt), active, claims });
   }
 
   setActive(id: string, active: boolean): void {
@@ -72,8 +93,14 @@ export class InMemoryAccountService implements AccountService {
     return user && ok ? { id: user.id, active: user.active } : undefined;
   }
 
-  async claimsFor(account: Account): Promise<Record<string, unknown>> {
-    return { sub: account.id };
+  /** The last `claimsFor` calls' details, so tests can see what authnest asked for. */
+  readonly claimsRequests: ClaimsRequestDetails[] = [];
+
+  /** Returns every claim the user has (and a wrong `sub`): authnest must keep only what it may release. */
+  async claimsFor(account: Account, _scopes: readonly string[], details: ClaimsRequestDetails): Promise<Record<string, unknown>> {
+    this.claimsRequests.push(details);
+    const user = [...this.users.values()].find((candidate) => candidate.id === account.id);
+    return { ...(user?.claims ?? {}), sub: 'not-the-sub' };
   }
 }
 

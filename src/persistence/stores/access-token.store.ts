@@ -21,6 +21,11 @@ export class AccessTokenStore {
     return this.repository.findOneBy({ tokenHash });
   }
 
+  /** By token identifier (`jti`). */
+  findById(id: string): Promise<AccessTokenEntity | null> {
+    return this.repository.findOneBy({ id });
+  }
+
   /** Revokes one token by id; resolves false when it was already revoked or unknown. */
   async revoke(id: string, now: number): Promise<boolean> {
     return (await this.repository.update({ id, revokedAt: IsNull() }, { revokedAt: now })).affected === 1;

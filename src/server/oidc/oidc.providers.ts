@@ -10,6 +10,7 @@ import { OpenIdRequestValidator } from './openid-request.validator.js';
 import { pairwiseSaltProvider, SubjectIdentifiers } from './subject-identifier.service.js';
 import { UserClaims } from './user-claims.service.js';
 import { UserInfoEndpoint } from './userinfo-endpoint.service.js';
+import { UserInfoService } from './userinfo.service.js';
 import { UserInfoController } from './userinfo.controller.js';
 
 /** Controllers of the OpenID Provider (discovery is served by the metadata controller). */
@@ -24,6 +25,7 @@ export const openIdProviders: Provider[] = [
   IdTokenHints,
   NonceRegistry,
   OpenIdRequestValidator,
+  UserInfoService,
   UserInfoEndpoint,
   BackchannelLogout,
   LogoutService,

@@ -1,19 +1,14 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InsufficientScopeError, InvalidTokenError, MalformedBearerRequestError, MissingTokenError } from '../../errors/bearer-errors.js';
 import { Clock } from '../../internal/clock.js';
 import { sha256Hex } from '../../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
-import { ClientStore } from '../../persistence/stores/client.store.js';
 import { authorizationHeader, extractBearerToken } from '../../resource/bearer-token.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.service.js';
-import { ACCOUNT_SERVICE, type AccountService } from '../accounts/account.service.js';
-import { findActiveAccount } from '../accounts/active-account.js';
 import { isFormEncoded, readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
-import { deserializeRequestedClaims } from './claims-request.js';
-import { SubjectIdentifiers } from './subject-identifier.service.js';
-import { UserClaims } from './user-claims.service.js';
+import { UserInfoService } from './userinfo.service.js';
 
 const MAX_TOKEN_LENGTH = 8192;
 
@@ -31,11 +26,8 @@ export class UserInfoEndpoint {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly verifier: AccessTokenVerifier,
     private readonly accessTokens: AccessTokenStore,
-    private readonly clients: ClientStore,
-    private readonly subjects: SubjectIdentifiers,
-    private readonly claims: UserClaims,
+    private readonly userInfo: UserInfoService,
     private readonly clock: Clock,
-    @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
   async handle(request: ProtocolRequest, method: 'GET' | 'POST'): Promise<Record<string, unknown>> {
@@ -48,11 +40,9 @@ export class UserInfoEndpoint {
       if (!verified || verified.jti !== row.id) throw new InvalidTokenError(realm);
     }
     if (!row.scopes.includes('openid')) throw new InsufficientScopeError(realm, 'openid');
-    const client = await this.clients.findById(row.clientId);
-    const account = client && !client.disabled ? await findActiveAccount(this.accounts, row.subject) : undefined;
-    if (!client || !account) throw new InvalidTokenError(realm);
-    const released = await this.claims.forUserInfo({ account, clientId: client.clientId, scopes: row.scopes, requested: deserializeRequestedClaims(row.claims) });
-    return { sub: this.subjects.subjectFor(account.id, client), ...released };
+    const claims = await this.userInfo.claimsOfRow(row);
+    if (!claims) throw new InvalidTokenError(realm);
+    return claims;
   }
 
   /** The bearer token of the header or (POST) of the form body; both at once is `invalid_request` (RFC 6750 section 2). */
