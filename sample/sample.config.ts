@@ -21,6 +21,7 @@ export const DEMO_CLIENT: ClientSeed = {
   grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
   scopes: SAMPLE_SCOPES,
   redirectUris: DEMO_REDIRECTS,
+  postLogoutRedirectUris: ['http://127.0.0.1:8080/logged-out', 'http://localhost:8080/logged-out'],
   accessTokenFormat: 'opaque',
 };
 
@@ -32,6 +33,7 @@ export const DEMO_SPA: ClientSeed = {
   grantTypes: ['authorization_code', 'refresh_token'],
   scopes: SAMPLE_SCOPES,
   redirectUris: ['http://127.0.0.1:8080/callback'],
+  postLogoutRedirectUris: ['http://127.0.0.1:8080/logged-out'],
 };
 
 /** DEMO ONLY: the separate API's own client, allowed to introspect tokens. */

@@ -1,13 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
-import { CurrentToken, Public, RequireScope, type AccessTokenInfo } from 'authnest';
+import { CurrentToken, Public, RequireScope, UserInfoService, type AccessTokenInfo } from 'authnest';
 
-/** `/api/me` (scope `profile`), `/api/restricted` (scope `restricted`) and a public `/health`. */
+/** `/api/me` (scope `openid` or `profile`), `/api/restricted` (scope `restricted`) and a public `/health`. */
 @Controller()
 export class MeController {
+  constructor(private readonly userInfo: UserInfoService) {}
+
+  /**
+   * A user's token with `openid`: the user's claims, exactly as `/oauth/userinfo` releases them for its scopes
+   * (`openid profile email` gives name and email). Any other token: who it was issued to.
+   */
   @Get('api/me')
-  @RequireScope('profile')
-  me(@CurrentToken() token: AccessTokenInfo): { sub: string; client_id: string; scope: string[] } {
-    return { sub: token.sub, client_id: token.clientId, scope: token.scopes };
+  @RequireScope(['openid'], ['profile'])
+  async me(@CurrentToken() token: AccessTokenInfo): Promise<Record<string, unknown>> {
+    const claims = await this.userInfo.claimsFor(token);
+    return claims ? { ...claims, client_id: token.clientId } : { sub: token.sub, client_id: token.clientId, scope: token.scopes };
   }
 
   @Get('api/restricted')

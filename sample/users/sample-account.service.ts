@@ -35,12 +35,10 @@ export class SampleAccountService implements AccountService, OnApplicationBootst
     return user && ok && user.active ? { id: user.id, active: true } : undefined;
   }
 
-  async claimsFor(account: Account, scopes: readonly string[]): Promise<Record<string, unknown>> {
+  /** Everything the sample knows about the user: authnest releases only what the granted scopes allow. */
+  async claimsFor(account: Account): Promise<Record<string, unknown>> {
     const user = await this.users.findOneBy({ id: account.id });
     if (!user) return {};
-    const claims: Record<string, unknown> = { sub: user.id };
-    if (scopes.includes('profile')) Object.assign(claims, { name: user.name, preferred_username: user.username });
-    if (scopes.includes('email')) Object.assign(claims, { email: user.email, email_verified: true });
-    return claims;
+    return { name: user.name, preferred_username: user.username, email: user.email, email_verified: true };
   }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizeWithLogin, clientRedirect, pkce, TestBrowser } from '../support/authorization-flow.js';
 import { basic, postForm, request } from '../support/http.js';
@@ -131,6 +132,42 @@ describe('the sample app (README quick start)', () => {
       expect((await request(`${apiUrl}/api/posts`, bearer(unused))).status).toBe(401);
     } finally {
       await api.app.close();
+      await app.close();
+    }
+  });
+
+  it.each(['express', 'fastify'] as const)('logs alice in to demo-client with openid profile email on %s; /api/me answers her claims', async (platform) => {
+    const { app, url } = await boot(platform);
+    try {
+      const discovery = await request(`${url}/.well-known/openid-configuration`);
+      expect(discovery.body).toMatchObject({ issuer: ISSUER, userinfo_endpoint: `${ISSUER}/oauth/userinfo`, end_session_endpoint: `${ISSUER}/oauth/logout` });
+      const browser = new TestBrowser({ url, issuer: ISSUER });
+      const { verifier, challenge } = pkce();
+      const redirectUri = 'http://127.0.0.1:8080/callback';
+      const done = await authorizeWithLogin(browser, {
+        response_type: 'code', client_id: 'demo-client', redirect_uri: redirectUri, scope: 'openid profile email',
+        state: 's2', nonce: `n-${platform}`, code_challenge: challenge, code_challenge_method: 'S256',
+      });
+      const code = clientRedirect(done, redirectUri).get('code')!;
+      const tokens = await postForm(
+        `${url}/oauth/token`,
+        { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier },
+        { authorization: basic('demo-client', 'demo-secret') },
+      );
+      expect(tokens.status, tokens.text).toBe(200);
+      const idToken = decodeJwt(String(tokens.body.id_token));
+      expect(idToken).toMatchObject({ iss: ISSUER, sub: 'user-alice', aud: 'demo-client', nonce: `n-${platform}` });
+      const claims = { sub: 'user-alice', name: 'Alice Example', preferred_username: 'alice', email: 'alice@example.com', email_verified: true };
+      expect((await request(`${url}/api/me`, bearer(String(tokens.body.access_token)))).body).toEqual({ ...claims, client_id: 'demo-client' });
+      expect((await request(`${url}/oauth/userinfo`, bearer(String(tokens.body.access_token)))).body).toEqual(claims);
+
+      const logout = await browser.get(
+        `/oauth/logout?${new URLSearchParams({ id_token_hint: String(tokens.body.id_token), post_logout_redirect_uri: 'http://127.0.0.1:8080/logged-out', state: 'bye' })}`,
+      );
+      expect(logout.status, logout.text).toBe(303);
+      expect(logout.headers.get('location')).toBe('http://127.0.0.1:8080/logged-out?state=bye');
+      expect((await request(`${url}/api/me`, bearer(String(tokens.body.access_token)))).status).toBe(401);
+    } finally {
       await app.close();
     }
   });
