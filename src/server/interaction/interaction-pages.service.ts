@@ -70,6 +70,8 @@ export class InteractionPages {
     const { cookie } = started;
     await this.records.setAccount(interaction, accountId, now, false, { sid: started.session.sid, acr: acr ?? null, amr });
     const { scopes, prompt, claims } = interaction.state.request;
+    // Someone else than the user the request names: no consent to ask, `finish()` answers login_required.
+    if (!this.interactions.acceptsSubject(interaction, client, accountId)) return withCookies(await this.finish(id), [cookie]);
     if (await this.consentPolicy.required(accountId, client, scopes, prompt, claims ? requestedClaimNames(claims) : [])) {
       return seeOther(endpointUrl(this.options.issuer, interactionPath(id)), [cookie]);
     }

@@ -163,14 +163,15 @@ export class InteractionService {
     }
     const { accountId } = interaction;
     if (!accountId) throw new InteractionError('login_required', 'The user has not logged in.');
+    if (!this.acceptsSubject(interaction, client, accountId)) {
+      await this.completeOnce(interaction);
+      return this.issuer.error(request, 'login_required', 'Another user logged in than the one the request names');
+    }
     const claims = request.claims ? requestedClaimNames(request.claims) : [];
     if (!consent && (await this.consentPolicy.required(accountId, client, request.scopes, request.prompt, claims))) {
       throw new InteractionError('consent_required', 'The user has not consented.');
     }
     await this.completeOnce(interaction);
-    if (request.expectedSubject !== undefined && this.subjects.subjectFor(accountId, client) !== request.expectedSubject) {
-      return this.issuer.error(request, 'login_required', 'Another user logged in than the one the request names');
-    }
     const authTime = interaction.authTime ?? this.clock.now();
     const scopes = consent?.scopes ?? request.scopes;
     if (consent) await this.consentPolicy.remember(accountId, client.clientId, scopes, claims);
@@ -186,6 +187,15 @@ export class InteractionService {
    */
   verifyBrowser(id: string, request: BrowserRequest): boolean {
     return this.binding.matches(request, id);
+  }
+
+  /**
+   * Whether `accountId` may answer: the request named no user (`id_token_hint`, a `sub` in `claims`) or this one, as
+   * the client knows it (OpenID Connect Core section 3.1.2.2). `finish()` answers `login_required` otherwise.
+   */
+  acceptsSubject(interaction: PendingInteraction, client: ClientEntity, accountId: string): boolean {
+    const expected = interaction.state.request.expectedSubject;
+    return expected === undefined || this.subjects.subjectFor(accountId, client) === expected;
   }
 
   /** The pending interaction, or `InteractionError` (unknown, expired, completed). */
