@@ -192,16 +192,11 @@ export interface ClientSeed {
    */
   postLogoutRedirectUris?: string[];
   /**
-   * The client's back-channel logout endpoint: a logout token is POSTed there when a session it took part in ends.
-   * https, or http on a loopback host.
+   * The client's back-channel logout endpoint: a logout token (with `sub` and `sid`) is POSTed there when a session
+   * it took part in ends. https, or http on a loopback host.
    * @default undefined
    */
   backchannelLogoutUri?: string;
-  /**
-   * Put `sid` in this client's logout tokens (it is always in ID tokens).
-   * @default false
-   */
-  backchannelLogoutSessionRequired?: boolean;
   /**
    * `public`: `sub` is the account id; `pairwise`: a different, stable `sub` per sector (OpenID Connect Core
    * section 8.1) in ID tokens, UserInfo and logout tokens.

@@ -65,7 +65,6 @@ export class ClientSeedSchema {
   @IsOptional() @IsBoolean() allowIntrospection?: boolean;
   @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) postLogoutRedirectUris?: string[];
   @IsOptional() @IsString() backchannelLogoutUri?: string;
-  @IsOptional() @IsBoolean() backchannelLogoutSessionRequired?: boolean;
   @IsOptional() @IsIn(['public', 'pairwise']) subjectType?: string;
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'sectorIdentifier must be a host name' }) sectorIdentifier?: string;
 }

@@ -5,7 +5,7 @@ import type { ResolvedClientSeed, ResolvedOpenIdOptions } from './resolved-optio
 
 type OpenIdClientFields = Pick<
   ResolvedClientSeed,
-  'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired' | 'subjectType' | 'sectorIdentifier'
+  'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'subjectType' | 'sectorIdentifier'
 >;
 
 /** Defaults of `oidc` and checks of `oidc.scopeClaims` (shapes are validated with the rest by `resolveAuthOptions`). */
@@ -36,7 +36,6 @@ export function resolveOpenIdClient(seed: ClientSeed, redirectUris: readonly str
   const fields: OpenIdClientFields = {
     postLogoutRedirectUris,
     backchannelLogoutUri: seed.backchannelLogoutUri,
-    backchannelLogoutSessionRequired: seed.backchannelLogoutSessionRequired ?? false,
     subjectType: seed.subjectType ?? 'public',
     sectorIdentifier: seed.sectorIdentifier,
   };

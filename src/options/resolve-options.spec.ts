@@ -124,7 +124,6 @@ describe('resolveAuthOptions defaults', () => {
         allowIntrospection: false,
         postLogoutRedirectUris: [],
         backchannelLogoutUri: undefined,
-        backchannelLogoutSessionRequired: false,
         subjectType: 'public',
         sectorIdentifier: undefined,
       },

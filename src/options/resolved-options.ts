@@ -17,10 +17,9 @@ export interface ResolvedClientSeed {
   audience?: string;
   firstParty: boolean;
   allowIntrospection: boolean;
-  /** OpenID Connect fields: optional so `ClientService.upsert` callers may omit them (defaults: none, false, public). */
+  /** OpenID Connect fields: optional so `ClientService.upsert` callers may omit them (defaults: none, public). */
   postLogoutRedirectUris?: string[];
   backchannelLogoutUri?: string;
-  backchannelLogoutSessionRequired?: boolean;
   subjectType?: SubjectType;
   sectorIdentifier?: string;
 }

@@ -1,87 +1,12 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CountingProxy } from '../resource-server/support/counting-proxy.js';
 import { authorizePath, pkce } from '../support/authorization-flow.js';
 import { launchBrowser } from '../support/browser.js';
 import { bootFlowApp, codeRequest, FIRST, SPA } from '../support/flow-app.js';
 import { testMatrix } from '../support/matrix.js';
+import { cspViolations, expectUsable, failedResources, screenshotter, startCallback, VIEWPORT, type Callback } from '../support/page-checks.js';
 import type { TestApp } from '../support/test-app.js';
-
-interface Received {
-  method: string;
-  url: string;
-  body: string;
-}
-
-/** The client's redirect endpoint: a loopback server that records what the browser delivered. */
-async function startCallback(): Promise<{ server: Server; url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', body });
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('client callback');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/cb`, received };
-}
-
-/** CSP violations reported by the page (Chromium logs them to the console). */
-function cspViolations(page: Page): string[] {
-  const violations: string[] = [];
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
-  return violations;
-}
-
-/** Where the screenshots go (test-results/ is ignored by git). */
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const VIEWPORT = { width: 800, height: 600 };
-
-/**
- * What a page loaded besides itself that failed: requests that did not complete and answers of 400 or more
- * (the main document of an error page is meant to be one, so documents are left to the test).
- */
-function failedResources(page: Page): string[] {
-  const failed: string[] = [];
-  page.on('requestfailed', (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400 && response.request().resourceType() !== 'document') failed.push(`${response.url()}: ${response.status()}`);
-  });
-  return failed;
-}
-
-/**
- * Smallest box a form control may have: inputs 100x20 CSS px; buttons as wide as their label needs (short
- * labels like "Deny" are about 80 px in the pages' style, so 100 px would fail a well-made button), at least the
- * 24x24 of WCAG 2.2 target size (2.5.8), and never cutting their label.
- */
-const MIN_BOX = { input: { width: 100, height: 20 }, button: { width: 24, height: 24 } };
-
-/** The control is visible, at least its kind's minimum box, wholly inside the viewport, and shows all its content. */
-async function expectUsable(control: Locator, kind: keyof typeof MIN_BOX, what: string): Promise<void> {
-  expect(await control.isVisible(), `${what} visible`).toBe(true);
-  const box = (await control.boundingBox())!;
-  expect(box, `${what} has a box`).not.toBeNull();
-  const inside = box.x >= 0 && box.y >= 0 && box.x + box.width <= VIEWPORT.width && box.y + box.height <= VIEWPORT.height;
-  expect(inside, `${what} inside the viewport: ${JSON.stringify(box)}`).toBe(true);
-  expect(box.width, `${what} width`).toBeGreaterThanOrEqual(MIN_BOX[kind].width);
-  expect(box.height, `${what} height`).toBeGreaterThanOrEqual(MIN_BOX[kind].height);
-  const clipped = await control.evaluate((element) => element.scrollWidth > element.clientWidth || element.scrollHeight > element.clientHeight);
-  expect(clipped, `${what} cuts its content`).toBe(false);
-}
-
-/** Width and height from a PNG's IHDR chunk. */
-function pngSize(png: Buffer): { width: number; height: number } {
-  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
 
 /**
  * The builtin pages in a real Chromium, without and with JavaScript: CSP lets our own style and form_post
@@ -91,7 +16,7 @@ function pngSize(png: Buffer): { width: number; height: number } {
 describe.each(testMatrix())('builtin pages in Chromium on %s/%s', (platform, db) => {
   let t: TestApp;
   let proxy: CountingProxy;
-  let callback: Awaited<ReturnType<typeof startCallback>>;
+  let callback: Callback;
   let browser: Browser;
   beforeAll(async () => {
     callback = await startCallback();
@@ -171,18 +96,9 @@ describe.each(testMatrix())('builtin pages in Chromium on %s/%s', (platform, db)
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000); // a step that hangs fails by name, before the test's timeout
-    const blank = (await page.screenshot()).length;
+    const shoot = await screenshotter(page, `${platform}-${db}`);
     const violations = cspViolations(page);
     const failed = failedResources(page);
-    const shoot = async (name: string, title: string, heading: string) => {
-      expect(await page.title()).toBe(title);
-      const h1 = page.locator('h1');
-      expect(await h1.isVisible()).toBe(true);
-      expect((await h1.innerText()).trim()).toBe(heading);
-      const png = await page.screenshot({ path: `${SCREENSHOTS}${platform}-${db}-${name}.png` });
-      expect(pngSize(png)).toEqual(VIEWPORT);
-      expect(png.length, `${name}: ${png.length} bytes, blank page ${blank}`).toBeGreaterThan(2 * blank);
-    };
 
     const login = await page.goto(`${proxy.url}${authorizePath(codeRequest(SPA, pkce().challenge, { redirect_uri: callback.url, prompt: 'consent' }))}`);
     expect(login?.status()).toBe(200);

@@ -52,9 +52,6 @@ export class ClientEntity {
   @Column({ name: 'backchannel_logout_uri', type: 'text', nullable: true })
   backchannelLogoutUri: string | null;
 
-  @Column({ name: 'backchannel_logout_session_required', type: 'boolean', default: false })
-  backchannelLogoutSessionRequired: boolean;
-
   /** `public` or `pairwise` (OpenID Connect Core section 8). */
   @Column({ name: 'subject_type', type: 'varchar', length: 16, default: 'public' })
   subjectType: string;

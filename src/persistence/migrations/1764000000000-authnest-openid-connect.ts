@@ -1,5 +1,5 @@
 import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { bigint, bool, primary, text, varchar } from './migration-columns.js';
+import { bigint, primary, text, varchar } from './migration-columns.js';
 
 const index = (table: string, suffix: string, columns: string[], isUnique = false) =>
   new TableIndex({ name: `${table}_${suffix}`, columnNames: columns, isUnique });
@@ -16,7 +16,6 @@ export class AuthnestOpenIdConnect1764000000000 implements MigrationInterface {
     await queryRunner.addColumns('authnest_clients', [
       new TableColumn(text('post_logout_redirect_uris', true)),
       new TableColumn(text('backchannel_logout_uri', true)),
-      new TableColumn(bool('backchannel_logout_session_required')),
       new TableColumn({ ...varchar('subject_type', 16), default: "'public'" }),
       new TableColumn(varchar('sector_identifier', 255, true)),
     ]);
@@ -58,7 +57,6 @@ export class AuthnestOpenIdConnect1764000000000 implements MigrationInterface {
     await queryRunner.dropColumns('authnest_clients', [
       'sector_identifier',
       'subject_type',
-      'backchannel_logout_session_required',
       'backchannel_logout_uri',
       'post_logout_redirect_uris',
     ]);

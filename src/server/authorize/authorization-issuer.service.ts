@@ -7,6 +7,7 @@ import { SessionClientStore } from '../../persistence/stores/session-client.stor
 import { ACCOUNT_SERVICE, type AccountService } from '../accounts/account.service.js';
 import { findActiveAccount } from '../accounts/active-account.js';
 import type { Authentication } from '../accounts/authentication.js';
+import { withClaimsLocales } from '../oidc/claims-request.js';
 import { NonceRegistry } from '../oidc/nonce-registry.service.js';
 import type { PageResponse } from '../interaction/http/page-response.js';
 import { AuthorizationCodeService } from '../rfc6749/codes/authorization-code.service.js';
@@ -62,7 +63,7 @@ export class AuthorizationIssuer implements OnModuleInit {
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       nonce: request.nonce,
-      claims: openId ? request.claims : undefined,
+      claims: openId ? withClaimsLocales(request.claims, request.claimsLocales) : undefined,
     });
     return codeResponse(this.options.issuer, request, code);
   }

@@ -14,7 +14,7 @@ import {
   type RedirectTarget,
 } from './authorization-request.js';
 import { pkceParameters } from './pkce-parameters.js';
-import { checkResponseType, parsePrompt, responseModeOf } from './request-parameters.js';
+import { checkResponseType, offlineAccessRule, parsePrompt, responseModeOf } from './request-parameters.js';
 
 /** The outcome of validating an authorization request. */
 export type AuthorizationValidation =
@@ -80,9 +80,9 @@ export class AuthorizationRequestValidator {
     if (!client.grantTypes.includes('authorization_code')) {
       throw new AuthorizationRedirectError('unauthorized_client', 'The client may not use the authorization code grant');
     }
-    const scopes = grantableScopes(params.scope, client, this.options.scopes);
-    const pkce = pkceParameters(params, client.secretHash === null, this.options.authorization);
     const prompt = parsePrompt(params.prompt);
+    const scopes = offlineAccessRule(grantableScopes(params.scope, client, this.options.scopes), prompt, client.firstParty);
+    const pkce = pkceParameters(params, client.secretHash === null, this.options.authorization);
     const openId = await this.openId.validate(params, client.clientId, scopes, pkce.codeChallenge !== undefined);
     return { ...target, clientId: client.clientId, redirectUriSent, scopes, ...pkce, nonce: params.nonce, prompt, ...openId };
   }

@@ -16,6 +16,15 @@ export function checkResponseType(value: string | undefined): void {
 }
 
 /**
+ * OpenID Connect Core section 11: `offline_access` (a grant that outlives the login session) needs consent given in
+ * this request, `prompt=consent`, unless the client is first-party; otherwise it is dropped from an `openid` request.
+ */
+export function offlineAccessRule(scopes: string[], prompt: readonly PromptValue[], firstParty: boolean): string[] {
+  if (!scopes.includes('openid') || !scopes.includes('offline_access') || prompt.includes('consent') || firstParty) return scopes;
+  return scopes.filter((scope) => scope !== 'offline_access');
+}
+
+/**
  * `prompt` (OpenID Connect Core section 3.1.2.1): space-separated `none`, `login`, `consent`; `none` with any
  * other value and unknown values are `invalid_request`.
  */

@@ -50,7 +50,6 @@ export class ClientService {
       allowIntrospection: seed.allowIntrospection,
       postLogoutRedirectUris: seed.postLogoutRedirectUris ?? [],
       backchannelLogoutUri: seed.backchannelLogoutUri ?? null,
-      backchannelLogoutSessionRequired: seed.backchannelLogoutSessionRequired ?? false,
       subjectType: seed.subjectType ?? 'public',
       sectorIdentifier: seed.sectorIdentifier ?? null,
       createdAt: existing?.createdAt ?? now,

@@ -9,6 +9,8 @@ export interface RequestedClaims {
   idToken: string[];
   /** `sub` with a `value` for the ID token (section 5.5.1): only that user may be the answer. */
   subject?: string;
+  /** The request's `claims_locales` (section 5.2), passed on to `AccountService.claimsFor` wherever claims are released. */
+  locales?: string[];
 }
 
 export const NO_REQUESTED_CLAIMS: RequestedClaims = Object.freeze({ userinfo: [], idToken: [] }) as RequestedClaims;
@@ -65,10 +67,17 @@ export function requestedClaimNames(claims: RequestedClaims): string[] {
   return [...new Set([...claims.idToken, ...claims.userinfo])];
 }
 
+/** The requested claims with the request's `claims_locales` (kept with them through codes, tokens and refreshes). */
+export function withClaimsLocales(claims: RequestedClaims | undefined, locales: readonly string[] | undefined): RequestedClaims | undefined {
+  if (!locales || locales.length === 0) return claims;
+  return { userinfo: claims?.userinfo ?? [], idToken: claims?.idToken ?? [], locales: [...locales] };
+}
+
 /** The stored form (a text column), or null when nothing was asked for. */
 export function serializeRequestedClaims(claims: RequestedClaims | undefined): string | null {
-  if (!claims || (claims.userinfo.length === 0 && claims.idToken.length === 0)) return null;
-  return JSON.stringify({ userinfo: claims.userinfo, idToken: claims.idToken });
+  const locales = claims?.locales ?? [];
+  if (!claims || (claims.userinfo.length === 0 && claims.idToken.length === 0 && locales.length === 0)) return null;
+  return JSON.stringify({ userinfo: claims.userinfo, idToken: claims.idToken, ...(locales.length > 0 ? { locales } : {}) });
 }
 
 /** Reads the stored form back (anything unreadable counts as nothing asked for). */
@@ -77,7 +86,10 @@ export function deserializeRequestedClaims(stored: string | null | undefined): R
   try {
     const parsed = JSON.parse(stored) as Partial<RequestedClaims>;
     const names = (list: unknown) => (Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []);
-    return { userinfo: names(parsed.userinfo), idToken: names(parsed.idToken) };
+    const claims: RequestedClaims = { userinfo: names(parsed.userinfo), idToken: names(parsed.idToken) };
+    const locales = names(parsed.locales);
+    if (locales.length > 0) claims.locales = locales;
+    return claims;
   } catch {
     return NO_REQUESTED_CLAIMS;
   }

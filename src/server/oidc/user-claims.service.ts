@@ -47,7 +47,8 @@ export class UserClaims {
     const names = [...new Set(wanted)].filter((name) => this.supported.has(name) && !PROTOCOL_CLAIMS.has(name));
     if (names.length === 0) return {};
     const accounts = requireAccountService(this.accounts, 'claims cannot be released');
-    const details = { claims: names, target, clientId: release.clientId, ...(release.locales ? { locales: release.locales } : {}) };
+    const locales = release.locales ?? release.requested.locales;
+    const details = { claims: names, target, clientId: release.clientId, ...(locales ? { locales } : {}) };
     const values = await accounts.claimsFor(release.account, release.scopes, details);
     const released: Record<string, unknown> = {};
     for (const name of names) {

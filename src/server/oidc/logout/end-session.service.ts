@@ -130,7 +130,8 @@ export class EndSessionEndpoint {
 
   private done(redirect: PostLogoutRedirect | undefined, cookies: PageCookie[]): PageResponse {
     if (!redirect) return signedOutPage(cookies);
-    return seeOther(appendQuery(redirect.uri, redirect.state !== undefined ? { state: redirect.state } : {}), cookies);
+    // Without state the registered URI is used exactly as registered (appendQuery would leave a bare `?`).
+    return seeOther(redirect.state !== undefined ? appendQuery(redirect.uri, { state: redirect.state }) : redirect.uri, cookies);
   }
 
   private binding(session: ActiveSession): string {
