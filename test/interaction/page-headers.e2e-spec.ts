@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizePath, formOf, pkce, TestBrowser } from '../support/authorization-flow.js';
 import { request, type TestResponse } from '../support/http.js';
 import { bootFlowApp, codeRequest, SCOPES, SPA } from '../support/flow-app.js';
 import { testMatrix } from '../support/matrix.js';
+import { expectPageHeaders } from '../support/page-headers.js';
 import type { TestApp } from '../support/test-app.js';
 
 const MARKUP_SCOPE = '<b>x</b>';
@@ -14,28 +14,6 @@ const EVIL = {
   scopes: [...SCOPES, MARKUP_SCOPE],
   redirectUris: ['https://evil-client.test/cb'],
 };
-
-/** The headers every authnest page carries, and a CSP that allows exactly its own inline style. */
-function expectPageHeaders(res: TestResponse, formTarget?: string): void {
-  expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-  expect(res.headers.get('x-frame-options')).toBe('DENY');
-  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  expect(res.headers.get('access-control-allow-origin')).toBeNull();
-  const csp = res.headers.get('content-security-policy')!;
-  const directives = Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d.slice(d.indexOf(' ') + 1)]));
-  expect(directives['default-src']).toBe("'none'");
-  expect(directives['frame-ancestors']).toBe("'none'");
-  expect(directives['base-uri']).toBe("'none'");
-  expect(directives['form-action']).toBe(formTarget ? `'self' ${formTarget}` : "'self'");
-  const style = /<style>([^<]*)<\/style>/.exec(res.text)![1]!;
-  expect(directives['style-src']).toBe(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
-  expect(csp).not.toContain('unsafe');
-  // Nothing is loaded from elsewhere and nothing needs JavaScript.
-  expect(res.text).not.toMatch(/<(script|link|img|iframe|object)\b/i);
-  expect(res.text).not.toMatch(/<[a-z][^>]*\s(src|href)=/i);
-}
 
 /**
  * Security headers and escaping of every page (checklist H66, H68, I72): CSP without unsafe-inline, no framing,

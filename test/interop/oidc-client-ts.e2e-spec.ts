@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { ErrorResponse, Version, type OidcClient, type SigninResponse } from 'oidc-client-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientSeed } from '../../src/index.js';
-import { TestBrowser } from '../support/authorization-flow.js';
+import { logInAndApprove, TestBrowser } from '../support/authorization-flow.js';
 import { basic } from '../support/http.js';
 import { testMatrix } from '../support/matrix.js';
 import { bootOidcApp, PUBLIC_RP, RP, verifyWithJwks } from '../support/oidc-app.js';
 import type { TestApp } from '../support/test-app.js';
-import { callLines, logInAtPages, oidcClientFor, routeIssuerFetch, type IssuerCall } from './support/oidc-client-ts.js';
+import { callLines, oidcClientFor, routeIssuerFetch, type IssuerCall } from './support/oidc-client-ts.js';
 
 const ALICE_USERINFO = {
   sub: 'user-alice',
@@ -79,7 +79,7 @@ describe.each(testMatrix())(`oidc-client-ts ${Version} drives an OpenID Connect 
       code_challenge: createHash('sha256').update(request.state.code_verifier!).digest('base64url'),
       code_challenge_method: 'S256',
     });
-    const callback = await logInAtPages(browser, request.url, seed.redirectUris![0]!);
+    const callback = (await logInAndApprove(browser, request.url, seed.redirectUris![0]!)).href;
     const { result: response, calls } = await callsDuring(() => client.processSigninResponse(callback));
     return { response, nonce, calls };
   }
@@ -169,7 +169,7 @@ describe.each(testMatrix())(`oidc-client-ts ${Version} drives an OpenID Connect 
   ] as const)('a %s client refuses a callback whose state was changed, before any token request', async (_kind, seed) => {
     const client = oidcClientFor(t, seed);
     const request = await client.createSigninRequest({ nonce: 'n-tamper' });
-    const callback = new URL(await logInAtPages(new TestBrowser(t), request.url, seed.redirectUris![0]!));
+    const callback = await logInAndApprove(new TestBrowser(t), request.url, seed.redirectUris![0]!);
     expect(callback.searchParams.get('state')).toBe(request.state.id);
 
     const tampered = new URL(callback);

@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientSeed } from '../../src/index.js';
-import { formOf, TestBrowser } from '../support/authorization-flow.js';
+import { logInAndApprove, TestBrowser } from '../support/authorization-flow.js';
 import { SCOPES } from '../support/flow-app.js';
 import { testMatrix } from '../support/matrix.js';
 import { TestAccountsModule } from '../support/test-accounts.js';
@@ -52,21 +52,6 @@ describe.each(testMatrix())('openid-client drives the code flow on %s/%s', (plat
     return config;
   }
 
-  /** Follows the authorization URL through the builtin login (and, unless remembered, consent) pages to the client's callback. */
-  async function logInAndApprove(url: URL): Promise<URL> {
-    const browser = new TestBrowser(t);
-    const login = await browser.follow(await browser.get(url.href));
-    const loginForm = formOf(login.text);
-    const afterLogin = await browser.post(loginForm.action, { csrf: loginForm.csrf, username: 'alice', password: 'alice-password' });
-    const next = afterLogin.headers.get('location') ?? '';
-    if (next.startsWith(REDIRECT)) return new URL(next); // consent remembered from an earlier flow
-    const consent = await browser.follow(afterLogin);
-    const consentForm = formOf(consent.text);
-    const done = await browser.post(consentForm.action, { csrf: consentForm.csrf, decision: 'approve' });
-    expect(done.status, done.text).toBe(303);
-    return new URL(done.headers.get('location')!);
-  }
-
   it.each([
     ['confidential', CONFIDENTIAL],
     ['public', PUBLIC],
@@ -82,7 +67,7 @@ describe.each(testMatrix())('openid-client drives the code flow on %s/%s', (plat
       code_challenge_method: 'S256',
       state,
     });
-    const callback = await logInAndApprove(url);
+    const callback = await logInAndApprove(new TestBrowser(t), url.href, REDIRECT);
     expect(callback.searchParams.get('iss')).toBe(t.issuer);
 
     const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
@@ -113,7 +98,7 @@ describe.each(testMatrix())('openid-client drives the code flow on %s/%s', (plat
       code_challenge_method: 'S256',
       state: 'the-real-state',
     });
-    const callback = await logInAndApprove(url);
+    const callback = await logInAndApprove(new TestBrowser(t), url.href, REDIRECT);
     await expect(client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'another-state' })).rejects.toThrow();
   });
 });

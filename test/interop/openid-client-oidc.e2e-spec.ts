@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientSeed } from '../../src/index.js';
-import { formOf, TestBrowser } from '../support/authorization-flow.js';
+import { logInAndApprove, TestBrowser } from '../support/authorization-flow.js';
 import { testMatrix } from '../support/matrix.js';
 import { bootOidcApp, PUBLIC_RP, RP, verifyWithJwks } from '../support/oidc-app.js';
 import type { TestApp } from '../support/test-app.js';
@@ -34,19 +34,6 @@ describe.each(testMatrix())('openid-client drives an OpenID Connect login on %s/
     return config;
   }
 
-  async function logIn(browser: TestBrowser, url: URL, redirect: string): Promise<URL> {
-    const login = await browser.follow(await browser.get(url.href));
-    const loginForm = formOf(login.text);
-    const afterLogin = await browser.post(loginForm.action, { csrf: loginForm.csrf, username: 'alice', password: 'alice-password' });
-    const next = afterLogin.headers.get('location') ?? '';
-    if (next.startsWith(redirect)) return new URL(next);
-    const consent = await browser.follow(afterLogin);
-    const consentForm = formOf(consent.text);
-    const done = await browser.post(consentForm.action, { csrf: consentForm.csrf, decision: 'approve' });
-    expect(done.status, done.text).toBe(303);
-    return new URL(done.headers.get('location')!);
-  }
-
   it.each([
     ['confidential', RP],
     ['public', PUBLIC_RP],
@@ -69,7 +56,7 @@ describe.each(testMatrix())('openid-client drives an OpenID Connect login on %s/
       max_age: '300',
     });
     const browser = new TestBrowser(t);
-    const callback = await logIn(browser, url, redirect);
+    const callback = await logInAndApprove(browser, url.href, redirect);
 
     const tokens = await client.authorizationCodeGrant(config, callback, {
       pkceCodeVerifier: verifier,

@@ -106,3 +106,22 @@ export async function tableRows(app: INestApplication, entity: string): Promise<
 export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
+
+/**
+ * Follows an authorization URL (as a relying-party library built it) through the builtin login page as alice and,
+ * unless consent is remembered, the consent page; resolves where the browser is sent back to the client.
+ */
+export async function logInAndApprove(browser: TestBrowser, url: string, redirectUri: string): Promise<URL> {
+  const login = await browser.follow(await browser.get(url));
+  expect(login.text).toContain('name="password"');
+  const loginForm = formOf(login.text);
+  const afterLogin = await browser.post(loginForm.action, { csrf: loginForm.csrf, username: 'alice', password: 'alice-password' });
+  expect(afterLogin.status, afterLogin.text).toBe(303);
+  const next = afterLogin.headers.get('location') ?? '';
+  if (next.startsWith(redirectUri)) return new URL(next); // consent remembered from an earlier flow
+  const consent = await browser.follow(afterLogin);
+  const consentForm = formOf(consent.text);
+  const done = await browser.post(consentForm.action, { csrf: consentForm.csrf, decision: 'approve' });
+  expect(done.status, done.text).toBe(303);
+  return new URL(done.headers.get('location')!);
+}

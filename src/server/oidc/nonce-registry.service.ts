@@ -7,7 +7,8 @@ import { NonceStore } from '../../persistence/stores/nonce.store.js';
 
 /**
  * Refuses a nonce a client already used (OpenID Connect Core section 15.5.2; Authlib answers the same), for as long
- * as an ID token that echoes it is valid (`oidc.idTokenTtl`). Only SHA-256 of client id and nonce is stored.
+ * as an ID token that echoes it can be valid: the code's lifetime (the ID token is minted when the code is redeemed)
+ * plus `oidc.idTokenTtl`. Only SHA-256 of client id and nonce is stored.
  */
 @Injectable()
 export class NonceRegistry {
@@ -25,7 +26,8 @@ export class NonceRegistry {
   /** Records the nonce when a code is issued with it; false when another request recorded it first. */
   use(clientId: string, nonce: string): Promise<boolean> {
     const now = this.clock.now();
-    return this.store.remember(keyOf(clientId, nonce), now, now + this.options.oidc.idTokenTtl * 1000);
+    const window = this.options.authorization.codeTtl + this.options.oidc.idTokenTtl;
+    return this.store.remember(keyOf(clientId, nonce), now, now + window * 1000);
   }
 }
 

@@ -1,7 +1,5 @@
 import { InMemoryWebStorage, OidcClient, WebStorageStateStore } from 'oidc-client-ts';
-import { expect } from 'vitest';
 import type { ClientSeed } from '../../../src/index.js';
-import { formOf, type TestBrowser } from '../../support/authorization-flow.js';
 import type { TestApp } from '../../support/test-app.js';
 
 /** One request oidc-client-ts sent to the issuer, as it left the library (the issuer's URL, before mapping). */
@@ -57,22 +55,6 @@ export function oidcClientFor(t: TestApp, seed: ClientSeed): OidcClient {
     loadUserInfo: true,
     stateStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
   });
-}
-
-/** Opens the authorization URL in `browser`, logs alice in through the builtin pages (consenting if asked) and resolves the callback URL. */
-export async function logInAtPages(browser: TestBrowser, url: string, redirectUri: string): Promise<string> {
-  const login = await browser.follow(await browser.get(url));
-  expect(login.text).toContain('name="password"');
-  const loginForm = formOf(login.text);
-  const afterLogin = await browser.post(loginForm.action, { csrf: loginForm.csrf, username: 'alice', password: 'alice-password' });
-  expect(afterLogin.status, afterLogin.text).toBe(303);
-  const next = afterLogin.headers.get('location') ?? '';
-  if (next.startsWith(`${redirectUri}?`)) return next;
-  const consent = await browser.follow(afterLogin);
-  const consentForm = formOf(consent.text);
-  const done = await browser.post(consentForm.action, { csrf: consentForm.csrf, decision: 'approve' });
-  expect(done.status, done.text).toBe(303);
-  return done.headers.get('location')!;
 }
 
 /** The calls as `METHOD /path`, for asserting which requests the library made. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -8,8 +7,11 @@ import type { ClientSeed } from '../../../src/index.js';
 import { KeyStoreService } from '../../../src/tokens/key-store.service.js';
 import { authorizePath, clientRedirect, formOf, pkce, TestBrowser } from '../../support/authorization-flow.js';
 import { basic, postForm, type TestResponse } from '../../support/http.js';
+import { expectPageHeaders } from '../../support/page-headers.js';
 import { oidcRequest, PAIRWISE_RP, RP, redeemCode, type OidcLogin } from '../../support/oidc-app.js';
 import type { TestApp } from '../../support/test-app.js';
+
+export { expectPageHeaders };
 
 /** RP with a second post-logout redirect URI that has a query of its own (kept, `state` appended after it). */
 export const LOGOUT_RP: ClientSeed = { ...RP, postLogoutRedirectUris: ['https://rp.test/logged-out', 'https://rp.test/bye?lang=en'] };
@@ -22,26 +24,6 @@ export const INTROSPECTOR: ClientSeed = { clientId: 'rs-introspector', clientSec
 export function logoutPath(params: Record<string, string> = {}): string {
   const query = new URLSearchParams(params).toString();
   return query ? `/oauth/logout?${query}` : '/oauth/logout';
-}
-
-/** The headers every authnest page carries (as test/interaction/page-headers.e2e-spec.ts asserts them). */
-export function expectPageHeaders(res: TestResponse, formTarget?: string): void {
-  expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
-  expect(res.headers.get('x-frame-options')).toBe('DENY');
-  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  expect(res.headers.get('access-control-allow-origin')).toBeNull();
-  const csp = res.headers.get('content-security-policy')!;
-  const directives = Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d.slice(d.indexOf(' ') + 1)]));
-  expect(directives['default-src']).toBe("'none'");
-  expect(directives['frame-ancestors']).toBe("'none'");
-  expect(directives['base-uri']).toBe("'none'");
-  expect(directives['form-action']).toBe(formTarget ? `'self' ${formTarget}` : "'self'");
-  const style = /<style>([^<]*)<\/style>/.exec(res.text)![1]!;
-  expect(directives['style-src']).toBe(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
-  expect(csp).not.toContain('unsafe');
-  expect(res.text).not.toMatch(/<(script|link|img|iframe|object)\b/i);
 }
 
 /** The 400 error page of a refused end-session request: no redirect, no cookie. */
