@@ -54,8 +54,13 @@ export class AuthorizationIssuer implements OnModuleInit {
     if (login.sid) {
       await this.sessionClients.add(login.sid, request.clientId, this.clock.now() + this.options.interaction.sessionTtl * 1000);
     }
+    const { accountId, authTime, sid, acr, amr } = login;
     const code = await this.codes.issue({
-      ...login,
+      accountId,
+      authTime,
+      sid,
+      acr,
+      amr,
       clientId: request.clientId,
       redirectUri: request.redirectUri,
       redirectUriSent: request.redirectUriSent,
