@@ -5,21 +5,9 @@ import type { ClientSeed } from '../../src/index.js';
 import { logInAndApprove, TestBrowser } from '../support/authorization-flow.js';
 import { basic } from '../support/http.js';
 import { testMatrix } from '../support/matrix.js';
-import { bootOidcApp, PUBLIC_RP, RP, verifyWithJwks } from '../support/oidc-app.js';
+import { ALICE_USERINFO, bootOidcApp, PUBLIC_RP, RP, verifyWithJwks } from '../support/oidc-app.js';
 import type { TestApp } from '../support/test-app.js';
 import { callLines, oidcClientFor, routeIssuerFetch, type IssuerCall } from './support/oidc-client-ts.js';
-
-const ALICE_USERINFO = {
-  sub: 'user-alice',
-  name: 'Alice Example',
-  given_name: 'Alice',
-  family_name: 'Example',
-  preferred_username: 'alice',
-  locale: 'en-GB',
-  updated_at: 1_700_000_000,
-  email: 'alice@example.com',
-  email_verified: true,
-};
 
 /**
  * A whole OpenID Connect login driven by oidc-client-ts 3.x (authts, a second relying-party library nobody here wrote;

@@ -4,9 +4,9 @@ import { InteractionService, PageResponder, type ClientSeed } from '../../src/in
 import { authorizePath, clientRedirect, pkce, tableRows, TestBrowser } from '../support/authorization-flow.js';
 import { getMe, MeController } from '../support/app-helpers.js';
 import { testMatrix } from '../support/matrix.js';
-import { oidcLogin, oidcRequest, PUBLIC_RP, redeemCode, refreshTokens, RP } from '../support/oidc-app.js';
+import { bootOidcApp, oidcLogin, oidcRequest, PUBLIC_RP, redeemCode, refreshTokens, RP } from '../support/oidc-app.js';
 import { FakeClock, type TestApp } from '../support/test-app.js';
-import { bootOidcHostApp, expectedAtHash, silentTokens, verifyIdToken } from './support/id-token-helpers.js';
+import { expectedAtHash, silentTokens, verifyIdToken } from './support/id-token-helpers.js';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
 const ID_TOKEN_TTL = 900;
@@ -26,7 +26,7 @@ describe.each(testMatrix())('ID tokens on %s/%s', (platform, db) => {
   let t: TestApp;
   const clock = new FakeClock();
   beforeAll(async () => {
-    t = await bootOidcHostApp(platform, db, { clock, controllers: [MeController], options: { oidc: { idTokenTtl: ID_TOKEN_TTL } } });
+    t = await bootOidcApp(platform, db, { clock, controllers: [MeController], options: { oidc: { idTokenTtl: ID_TOKEN_TTL } } });
   });
   afterAll(() => t?.close());
 
@@ -128,7 +128,7 @@ describe.each(testMatrix())('ID token signing algorithms on %s/%s', (platform, d
     ['RS256', 'RSA'],
     ['EdDSA', 'OKP'],
   ] as const)('%s', async (algorithm, kty) => {
-    const t = await bootOidcHostApp(platform, db, { options: { signing: { algorithm, encryptionSecret: 'test-encryption-secret-0123456789abcdef' } } });
+    const t = await bootOidcApp(platform, db, { options: { signing: { algorithm, encryptionSecret: 'test-encryption-secret-0123456789abcdef' } } });
     try {
       for (const client of [RP, PUBLIC_RP]) {
         const login = await oidcLogin(t, client);
@@ -169,7 +169,7 @@ class StepUpLoginController {
 describe.each(testMatrix())('acr and amr from a custom login on %s/%s', (platform, db) => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await bootOidcHostApp(platform, db, {
+    t = await bootOidcApp(platform, db, {
       controllers: [StepUpLoginController],
       options: { interaction: { mode: 'custom', loginUrl: '/host/login' } },
     });

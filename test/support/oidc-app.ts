@@ -1,14 +1,23 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { expect } from 'vitest';
+import type { Type } from '@nestjs/common';
 import type { AuthModuleOptions, ClientSeed } from '../../src/index.js';
 import { authorizeWithLogin, clientRedirect, pkce, TestBrowser } from './authorization-flow.js';
 import { basic, postForm, request, type TestResponse } from './http.js';
 import type { Database, Platform } from './matrix.js';
-import { TestAccountsModule } from './test-accounts.js';
+import { ALICE_CLAIMS, TestAccountsModule } from './test-accounts.js';
 import { bootTestApp, type FakeClock, type TestApp } from './test-app.js';
 
 /** Every scope of the OpenID test apps. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'posts:read'];
+
+/** What UserInfo answers for alice with `openid profile email`. */
+export const ALICE_USERINFO: Readonly<Record<string, unknown>> = {
+  sub: 'user-alice',
+  ...Object.fromEntries(
+    ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at', 'email', 'email_verified'].map((name) => [name, ALICE_CLAIMS[name]]),
+  ),
+};
 
 /** A confidential relying party (code flow, refresh tokens, logout redirect). */
 export const RP: ClientSeed = {
@@ -46,6 +55,8 @@ export interface OidcAppSpec {
   options?: Partial<AuthModuleOptions>;
   clients?: ClientSeed[];
   clock?: FakeClock;
+  /** Host controllers (guarded routes). */
+  controllers?: Type[];
 }
 
 /** An OpenID Provider test app: the OIDC scopes, the clients above (or `clients`), alice and bob with claims. */
@@ -54,6 +65,7 @@ export function bootOidcApp(platform: Platform, db: Database, spec: OidcAppSpec 
     platform,
     db,
     clock: spec.clock,
+    controllers: spec.controllers,
     imports: [TestAccountsModule],
     options: { scopes: OIDC_SCOPES, clients: spec.clients ?? [RP, PUBLIC_RP, PAIRWISE_RP], ...spec.options },
   });

@@ -1,31 +1,12 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import type { Type } from '@nestjs/common';
 import { decodeProtectedHeader, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { expect } from 'vitest';
-import type { AuthModuleOptions, ClientSeed } from '../../../src/index.js';
+import type { ClientSeed } from '../../../src/index.js';
 import { authorizePath, clientRedirect, pkce, tableRows, type TestBrowser } from '../../support/authorization-flow.js';
 import { request, type TestResponse } from '../../support/http.js';
-import type { Database, Platform } from '../../support/matrix.js';
-import { OIDC_SCOPES, oidcRequest, PAIRWISE_RP, PUBLIC_RP, redeemCode, RP } from '../../support/oidc-app.js';
-import { TestAccountsModule } from '../../support/test-accounts.js';
-import { bootTestApp, type FakeClock, type TestApp } from '../../support/test-app.js';
-
-/** `bootOidcApp` with host controllers (a guarded route, a custom interaction controller). */
-export function bootOidcHostApp(
-  platform: Platform,
-  db: Database,
-  spec: { options?: Partial<AuthModuleOptions>; clients?: ClientSeed[]; clock?: FakeClock; controllers?: Type[] } = {},
-): Promise<TestApp> {
-  return bootTestApp({
-    platform,
-    db,
-    clock: spec.clock,
-    controllers: spec.controllers,
-    imports: [TestAccountsModule],
-    options: { scopes: OIDC_SCOPES, clients: spec.clients ?? [RP, PUBLIC_RP, PAIRWISE_RP], ...spec.options },
-  });
-}
+import { oidcRequest, redeemCode } from '../../support/oidc-app.js';
+import type { TestApp } from '../../support/test-app.js';
 
 /** A verified ID token: its protected header and payload. */
 export interface VerifiedIdToken {
