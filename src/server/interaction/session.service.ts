@@ -71,7 +71,7 @@ export class SessionService {
       expiresAt: this.clock.now() + ttl * 1000,
     };
     const { tokenHash, accountId, authTime, sid, expiresAt } = session;
-    await this.store.insert({ tokenHash, accountId, authTime, sid, acr: login.acr ?? null, amr: [...(session.amr ?? [])], expiresAt });
+    await this.store.insert({ tokenHash, accountId, authTime, sid, acr: session.acr ?? null, amr: [...(session.amr ?? [])], expiresAt });
     return { session, cookie: this.cookie(this.signer.sign('session', token), ttl) };
   }
 
