@@ -7,7 +7,7 @@ import type { AccessTokenInfo } from '../tokens/access-token-info.js';
 import { AUTH_RESOURCE_OPTIONS } from './auth-resource.module-definition.js';
 import { toIntrospectedToken } from './introspection-response.js';
 import { IssuerMetadataService } from './issuer-metadata.service.js';
-import { fetchJsonObject, OutboundHealth, UpstreamError } from './outbound-http.js';
+import { fetchJsonObject, OutboundHealth, UpstreamError } from '../internal/outbound-http.js';
 import type { ResolvedAuthResourceOptions } from './resolve-auth-resource-options.js';
 
 type IntrospectionSettings = NonNullable<ResolvedAuthResourceOptions['introspection']>;

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isSafeServerUrl } from '../internal/url-rules.js';
 import { AUTH_RESOURCE_OPTIONS } from './auth-resource.module-definition.js';
-import { fetchJsonObject, OutboundHealth, UpstreamError } from './outbound-http.js';
+import { fetchJsonObject, OutboundHealth, UpstreamError } from '../internal/outbound-http.js';
 import type { ResolvedAuthResourceOptions } from './resolve-auth-resource-options.js';
 
 /** Endpoints a resource server may discover. */

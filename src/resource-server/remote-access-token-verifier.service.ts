@@ -8,7 +8,7 @@ import type { AccessTokenInfo } from '../tokens/access-token-info.js';
 import { jwtAccessTokenInfo, jwtAccessTokenVerifyOptions, jwtFailureDescription } from '../tokens/jwt-access-token-claims.js';
 import { AUTH_RESOURCE_OPTIONS } from './auth-resource.module-definition.js';
 import { IntrospectionClient } from './introspection-client.service.js';
-import { UpstreamError } from './outbound-http.js';
+import { UpstreamError } from '../internal/outbound-http.js';
 import { RemoteJwksService } from './remote-jwks.service.js';
 import type { ResolvedAuthResourceOptions } from './resolve-auth-resource-options.js';
 

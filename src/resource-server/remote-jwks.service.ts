@@ -3,7 +3,7 @@ import { createLocalJWKSet, errors as joseErrors, type CryptoKey, type Flattened
 import { Clock } from '../internal/clock.js';
 import { AUTH_RESOURCE_OPTIONS } from './auth-resource.module-definition.js';
 import { IssuerMetadataService } from './issuer-metadata.service.js';
-import { fetchJsonObject, OutboundHealth, UpstreamError } from './outbound-http.js';
+import { fetchJsonObject, OutboundHealth, UpstreamError } from '../internal/outbound-http.js';
 import type { ResolvedAuthResourceOptions } from './resolve-auth-resource-options.js';
 
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;

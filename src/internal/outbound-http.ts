@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 
-/** Largest response body read from the issuer (metadata, JWKS, introspection); a larger one is a failure. */
+/** Largest response body read from an issuer (metadata, JWKS, introspection, tokens); a larger one is a failure. */
 const MAX_BODY_BYTES = 256 * 1024;
 
 /**
@@ -46,6 +46,19 @@ async function readCapped(response: Response): Promise<string> {
  * `UpstreamError`.
  */
 export async function fetchJsonObject(url: string, request: OutboundRequest, timeoutMs: number): Promise<Record<string, unknown>> {
+  return (await exchangeJson(url, request, timeoutMs, (status) => status === 200)).json;
+}
+
+/**
+ * Like `fetchJsonObject`, for endpoints that answer errors as JSON too (a token endpoint's 400 and 401, RFC 6749
+ * section 5.2): any status `accept` allows resolves with its JSON object; others are an `UpstreamError`.
+ */
+export async function exchangeJson(
+  url: string,
+  request: OutboundRequest,
+  timeoutMs: number,
+  accept: (status: number) => boolean,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     const response = await fetch(url, {
@@ -55,13 +68,13 @@ export async function fetchJsonObject(url: string, request: OutboundRequest, tim
       redirect: 'manual',
       signal,
     });
-    if (response.status !== 200) {
+    if (!accept(response.status)) {
       await response.body?.cancel().catch(() => undefined);
       throw new UpstreamError(`answered HTTP ${response.status}`);
     }
     const json: unknown = JSON.parse(await readCapped(response));
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UpstreamError('answered with JSON that is not an object');
-    return json as Record<string, unknown>;
+    return { status: response.status, json: json as Record<string, unknown> };
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
     if (signal.aborted) throw new UpstreamError(`did not answer within ${timeoutMs} ms`);

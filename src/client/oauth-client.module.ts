@@ -1,0 +1,42 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Clock } from '../internal/clock.js';
+import { oauthClientToken } from './inject-oauth-client.decorator.js';
+import { OAUTH_CLIENT_MODULE_OPTIONS, OAuthClientModuleBase, type OAuthClientModuleExtras } from './oauth-client.module-definition.js';
+import type { OAuthClientModuleOptions } from './oauth-client-options.interface.js';
+import { OAUTH_CLIENT_OPTIONS, OAuthClients } from './oauth-clients.service.js';
+import { resolveOAuthClientOptions } from './resolve-oauth-client-options.js';
+
+type AsyncOptions = Parameters<typeof OAuthClientModuleBase.forRootAsync>[0];
+
+function namedClients(names: readonly string[]): Provider[] {
+  return names.map((name) => ({ provide: oauthClientToken(name), inject: [OAuthClients], useFactory: (clients: OAuthClients) => clients.get(name) }));
+}
+
+function withNamedClients(module: DynamicModule, names: readonly string[]): DynamicModule {
+  const named = namedClients(names);
+  return { ...module, providers: [...(module.providers ?? []), ...named], exports: [...(module.exports ?? []), ...named.map((p) => (p as { provide: string }).provide)] };
+}
+
+/**
+ * The OAuth client side, for apps that call other authorization servers:
+ * `OAuthClientModule.forRoot({ providers: { reporting: { issuer, clientId, clientSecret, scopes } } })` or
+ * `forRootAsync({ clients: ['reporting'], imports, inject, useFactory })`. Options are validated at boot.
+ */
+@Module({
+  providers: [
+    Clock,
+    { provide: OAUTH_CLIENT_OPTIONS, inject: [OAUTH_CLIENT_MODULE_OPTIONS], useFactory: (raw: OAuthClientModuleOptions) => resolveOAuthClientOptions(raw) },
+    OAuthClients,
+  ],
+  exports: [OAuthClients],
+})
+export class OAuthClientModule extends OAuthClientModuleBase {
+  static override forRoot(options: OAuthClientModuleOptions & Omit<OAuthClientModuleExtras, 'clients'>): DynamicModule {
+    const names = typeof options?.providers === 'object' && options.providers !== null ? Object.keys(options.providers) : [];
+    return withNamedClients(super.forRoot(options), names);
+  }
+
+  static override forRootAsync(options: AsyncOptions): DynamicModule {
+    return withNamedClients(super.forRootAsync(options), options.clients ?? []);
+  }
+}
