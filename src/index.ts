@@ -60,3 +60,6 @@ export { InjectOAuthClient, oauthClientToken } from './client/inject-oauth-clien
 export { OAuthClientError } from './client/oauth-client.error.js';
 export type { ProviderTokens } from './client/token-request.js';
 export type { ProviderMetadata } from './client/provider-metadata.js';
+export { OAuthLogin, type FinishedLogin } from './client/login/oauth-login.service.js';
+export { OAuthSessionGuard, OAuthUser } from './client/login/oauth-session.guard.js';
+export type { OAuthSession } from './client/login/login-state.js';

@@ -1,3 +1,5 @@
+import type { AuthDatabaseOptions } from '../options/auth-options.interface.js';
+
 /** How the client authenticates at the provider's token endpoint (RFC 6749 section 2.3, RFC 7591 section 2). */
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
@@ -13,6 +15,22 @@ export interface ProviderEndpoints {
   jwks?: string;
   /** @default the discovered `revocation_endpoint` */
   revocation?: string;
+}
+
+/** Browser login through a provider (OpenID Connect authorization code flow with PKCE). */
+export interface ProviderLoginOptions {
+  /** This app's callback URL, registered at the provider (https, or http on a loopback host). */
+  redirectUri: string;
+  /**
+   * Scopes of the login; `openid` is always added.
+   * @default ['openid', 'profile', 'email']
+   */
+  scopes?: string[];
+  /**
+   * Where the provider sends the browser after RP-initiated logout (registered there), if it supports logout.
+   * @default undefined (logout ends only the local session)
+   */
+  postLogoutRedirectUri?: string;
 }
 
 /** One authorization server this app is a client of. */
@@ -42,6 +60,11 @@ export interface OAuthProviderOptions {
    * @default []
    */
   scopes?: string[];
+  /**
+   * Enables browser login through this provider (`startLogin`, `finishLogin`, `OAuthSessionGuard`).
+   * @default undefined (no login)
+   */
+  login?: ProviderLoginOptions;
 }
 
 /** Options of `OAuthClientModule.forRoot()` / `forRootAsync()`. Validated at boot. */
@@ -58,4 +81,26 @@ export interface OAuthClientModuleOptions {
    * @default 30
    */
   refreshSkew?: number;
+  /**
+   * Where login attempts and signed-in users' sessions are kept (only opened when a provider has `login`): the same
+   * choices as `AuthModule`'s `database`, authnest's tables and migrations included.
+   * @default { type: 'sqlite', path: 'authnest-client.sqlite' }
+   */
+  database?: AuthDatabaseOptions;
+  /**
+   * Secret (32+ characters) that seals the provider's refresh tokens in the store and signs this app's login
+   * cookies. Required when a provider has `login`.
+   * @default undefined
+   */
+  encryptionSecret?: string;
+  /**
+   * Seconds a signed-in user's session lasts in this app.
+   * @default 86400
+   */
+  sessionTtl?: number;
+  /**
+   * Seconds a started login may take until the callback.
+   * @default 600
+   */
+  loginTtl?: number;
 }

@@ -10,6 +10,14 @@ export class ProviderEndpointsSchema {
   @IsOptional() @IsString() revocation?: string;
 }
 
+/** class-validator mirror of `ProviderLoginOptions` (URL rules are checked in `resolveOAuthClientOptions`). */
+export class ProviderLoginOptionsSchema {
+  @IsString() redirectUri: string;
+  @IsOptional() @IsArray() @ArrayUnique() @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { each: true, message: 'each scope must be an RFC 6749 scope token' })
+  scopes?: string[];
+  @IsOptional() @IsString() postLogoutRedirectUri?: string;
+}
+
 /** class-validator mirror of `OAuthProviderOptions`. */
 export class OAuthProviderOptionsSchema {
   @IsOptional() @IsString() issuer?: string;
@@ -19,6 +27,7 @@ export class OAuthProviderOptionsSchema {
   @IsOptional() @IsIn(['client_secret_basic', 'client_secret_post', 'none']) authMethod?: string;
   @IsOptional() @IsArray() @ArrayUnique() @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { each: true, message: 'each scope must be an RFC 6749 scope token' })
   scopes?: string[];
+  @IsOptional() @ValidateNested() @Type(() => ProviderLoginOptionsSchema) login?: ProviderLoginOptionsSchema;
 }
 
 /** class-validator mirror of the top-level options (each provider is checked on its own, by name). */
@@ -26,4 +35,8 @@ export class OAuthClientModuleOptionsSchema {
   @IsObject() providers: Record<string, unknown>;
   @IsOptional() @IsInt() @Min(100) @Max(60_000) timeoutMs?: number;
   @IsOptional() @IsInt() @Min(0) @Max(600) refreshSkew?: number;
+  @IsOptional() database?: unknown;
+  @IsOptional() @IsString() @MinLength(32, { message: 'encryptionSecret must be at least 32 characters' }) encryptionSecret?: string;
+  @IsOptional() @IsInt() @Min(60) @Max(2_592_000) sessionTtl?: number;
+  @IsOptional() @IsInt() @Min(60) @Max(3600) loginTtl?: number;
 }

@@ -4,7 +4,14 @@ import { oauthClientToken } from './inject-oauth-client.decorator.js';
 import { OAUTH_CLIENT_MODULE_OPTIONS, OAuthClientModuleBase, type OAuthClientModuleExtras } from './oauth-client.module-definition.js';
 import type { OAuthClientModuleOptions } from './oauth-client-options.interface.js';
 import { OAUTH_CLIENT_OPTIONS, OAuthClients } from './oauth-clients.service.js';
-import { resolveOAuthClientOptions } from './resolve-oauth-client-options.js';
+import { resolveOAuthClientOptions, type ResolvedOAuthClientOptions } from './resolve-oauth-client-options.js';
+import { openDataSource } from '../persistence/data-source.factory.js';
+import type { AuthDataSource } from '../persistence/auth-data-source.js';
+import { CLIENT_DATA_SOURCE, ClientEntryStore } from '../persistence/stores/client-entry.store.js';
+import { PageResponder } from '../server/interaction/http/page-responder.service.js';
+import { ClientStoreLifecycle, NO_DATA_SOURCE, NO_STORE } from './login/client-store.lifecycle.js';
+import { OAuthLogin } from './login/oauth-login.service.js';
+import { OAuthSessionGuard } from './login/oauth-session.guard.js';
 
 type AsyncOptions = Parameters<typeof OAuthClientModuleBase.forRootAsync>[0];
 
@@ -26,9 +33,20 @@ function withNamedClients(module: DynamicModule, names: readonly string[]): Dyna
   providers: [
     Clock,
     { provide: OAUTH_CLIENT_OPTIONS, inject: [OAUTH_CLIENT_MODULE_OPTIONS], useFactory: (raw: OAuthClientModuleOptions) => resolveOAuthClientOptions(raw) },
+    // The store opens only when a provider has `login`; otherwise nothing touches a database.
+    {
+      provide: CLIENT_DATA_SOURCE,
+      inject: [OAUTH_CLIENT_OPTIONS],
+      useFactory: (options: ResolvedOAuthClientOptions) => (options.database ? openDataSource(options.database) : NO_DATA_SOURCE),
+    },
+    { provide: ClientEntryStore, inject: [CLIENT_DATA_SOURCE], useFactory: (handle: AuthDataSource) => (handle === NO_DATA_SOURCE ? NO_STORE : new ClientEntryStore(handle)) },
+    ClientStoreLifecycle,
     OAuthClients,
+    OAuthLogin,
+    OAuthSessionGuard,
+    PageResponder,
   ],
-  exports: [OAuthClients],
+  exports: [OAuthClients, OAuthLogin, OAuthSessionGuard, PageResponder],
 })
 export class OAuthClientModule extends OAuthClientModuleBase {
   static override forRoot(options: OAuthClientModuleOptions & Omit<OAuthClientModuleExtras, 'clients'>): DynamicModule {

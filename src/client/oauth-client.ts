@@ -1,5 +1,6 @@
 import { formatScope } from '../internal/scope.js';
 import type { Clock } from '../internal/clock.js';
+import type { ProviderEndpoints } from './oauth-client-options.interface.js';
 import { ProviderMetadataLoader, type ProviderMetadata } from './provider-metadata.js';
 import type { ResolvedOAuthClientOptions, ResolvedProvider } from './resolve-oauth-client-options.js';
 import { requestTokens, type ProviderTokens } from './token-request.js';
@@ -41,6 +42,11 @@ export class OAuthClient {
     return this.metadataLoader.load();
   }
 
+  /** An endpoint's URL (given or discovered), or `OAuthClientError` `unavailable` when the provider has none. */
+  endpoint(member: keyof ProviderEndpoints): Promise<string> {
+    return this.metadataLoader.endpoint(member);
+  }
+
   /**
    * An access token for this app itself (client_credentials), from the cache while it has more than `refreshSkew`
    * seconds left. A provider's refusal is an `OAuthClientError` with its code (`invalid_client`, `invalid_scope`).
@@ -77,7 +83,7 @@ export class OAuthClient {
   }
 
   private async requestClientCredentials(scopes: string[], key: string): Promise<ProviderTokens> {
-    const endpoint = await this.metadataLoader.endpoint('token');
+    const endpoint = await this.endpoint('token');
     const params: Record<string, string> = { grant_type: 'client_credentials' };
     if (scopes.length > 0) params.scope = formatScope(scopes);
     const tokens = await requestTokens(this.provider, endpoint, params, this.options.timeoutMs, this.clock.now());

@@ -1,4 +1,7 @@
-import { isSafeServerUrl } from '../internal/url-rules.js';
+import { isAcceptableRedirectUri, isSafeServerUrl } from '../internal/url-rules.js';
+import type { AuthModuleOptions } from '../options/auth-options.interface.js';
+import { resolveDatabase } from '../options/resolve-options.js';
+import type { ResolvedDatabase } from '../options/resolved-options.js';
 import { AuthConfigError } from '../options/auth-config.error.js';
 import { validationProblems } from '../options/validation-problems.js';
 import type { ClientAuthenticationMethod, OAuthClientModuleOptions, OAuthProviderOptions, ProviderEndpoints } from './oauth-client-options.interface.js';
@@ -7,6 +10,7 @@ import { OAuthClientModuleOptionsSchema, OAuthProviderOptionsSchema } from './oa
 /** A provider with every default applied. */
 export interface ResolvedProvider {
   name: string;
+  login?: { redirectUri: string; scopes: string[]; postLogoutRedirectUri?: string };
   issuer?: string;
   endpoints: ProviderEndpoints;
   clientId: string;
@@ -20,6 +24,11 @@ export interface ResolvedOAuthClientOptions {
   providers: ResolvedProvider[];
   timeoutMs: number;
   refreshSkew: number;
+  /** The store's database; undefined when no provider has `login`. */
+  database?: ResolvedDatabase;
+  encryptionSecret?: string;
+  sessionTtl: number;
+  loginTtl: number;
 }
 
 const PROVIDER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -42,12 +51,21 @@ function resolveProvider(name: string, raw: OAuthProviderOptions, problems: stri
   if (authMethod !== 'none' && !raw.clientSecret) problems.push(`${path}.clientSecret: required for ${authMethod}`);
   if (authMethod === 'none' && raw.clientSecret) problems.push(`${path}.authMethod: a client with a secret must not use 'none'`);
   const issuer = raw.issuer?.replace(/\/+$/, '');
-  return { name, issuer, endpoints, clientId: raw.clientId, clientSecret: raw.clientSecret, authMethod, scopes: raw.scopes ?? [] };
+  const resolved: ResolvedProvider = { name, issuer, endpoints, clientId: raw.clientId, clientSecret: raw.clientSecret, authMethod, scopes: raw.scopes ?? [] };
+  if (raw.login) {
+    const { redirectUri, postLogoutRedirectUri } = raw.login;
+    for (const [member, uri] of [['redirectUri', redirectUri], ['postLogoutRedirectUri', postLogoutRedirectUri]] as const) {
+      if (uri !== undefined && !isAcceptableRedirectUri(uri)) problems.push(`${path}.login.${member}: must be absolute, without fragment, https or http on a loopback host`);
+    }
+    if (!issuer) problems.push(`${path}.issuer: login needs the issuer (ID tokens are checked against it)`);
+    resolved.login = { redirectUri, scopes: ['openid', ...(raw.login.scopes ?? ['profile', 'email']).filter((s) => s !== 'openid')], postLogoutRedirectUri };
+  }
+  return resolved;
 }
 
 /** Validates the options and applies defaults; throws `AuthConfigError` naming every problem by option path. */
 export function resolveOAuthClientOptions(raw: OAuthClientModuleOptions): ResolvedOAuthClientOptions {
-  const problems = validationProblems(OAuthClientModuleOptionsSchema, { ...raw, providers: raw?.providers === undefined ? undefined : {} }, '');
+  const problems = validationProblems(OAuthClientModuleOptionsSchema, { ...raw, providers: raw?.providers === undefined ? undefined : {}, database: undefined }, '');
   const providers: ResolvedProvider[] = [];
   if (typeof raw?.providers === 'object' && raw.providers !== null && !Array.isArray(raw.providers)) {
     for (const [name, provider] of Object.entries(raw.providers)) {
@@ -56,6 +74,17 @@ export function resolveOAuthClientOptions(raw: OAuthClientModuleOptions): Resolv
     }
     if (Object.keys(raw.providers).length === 0) problems.push('providers: name at least one provider');
   }
+  const login = providers.some((provider) => provider.login);
+  if (login && !raw.encryptionSecret) problems.push('encryptionSecret: required when a provider has login (it seals refresh tokens and signs cookies)');
+  const database = login ? resolveDatabase({ database: raw.database ?? { type: 'sqlite', path: 'authnest-client.sqlite' } } as AuthModuleOptions, problems) : undefined;
   if (problems.length > 0) throw new AuthConfigError(problems, 'OAuthClientModule');
-  return { providers, timeoutMs: raw.timeoutMs ?? 5000, refreshSkew: raw.refreshSkew ?? 30 };
+  return {
+    providers,
+    timeoutMs: raw.timeoutMs ?? 5000,
+    refreshSkew: raw.refreshSkew ?? 30,
+    database,
+    encryptionSecret: raw.encryptionSecret,
+    sessionTtl: raw.sessionTtl ?? 86_400,
+    loginTtl: raw.loginTtl ?? 600,
+  };
 }

@@ -9,7 +9,7 @@ import { resolveOpenIdClient, resolveOpenIdOptions } from './resolve-oidc-option
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
 import { validationProblems } from './validation-problems.js';
 
-function resolveDatabase(options: AuthModuleOptions, problems: string[]): ResolvedDatabase {
+export function resolveDatabase(options: AuthModuleOptions, problems: string[]): ResolvedDatabase {
   const db = options.database ?? { type: 'sqlite' as const };
   if (typeof db !== 'object' || db === null) {
     problems.push("database: must be an object: { type: 'sqlite' | 'postgres', ... } or { dataSource }");

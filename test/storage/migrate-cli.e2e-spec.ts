@@ -35,7 +35,7 @@ describe.each(testMatrix())('authnest migrate CLI on %s/%s', (platform, db) => {
     const database = fresh.database as SqliteDatabaseOptions | PostgresDatabaseOptions;
     const first = await migrate(cliArgs(database));
     expect(first.code, first.out).toBe(0);
-    expect(first.out).toMatch(/ran AuthnestInitial1763900000000, AuthnestBrowserFlows1763990000000, AuthnestOpenIdConnect1764000000000$/);
+    expect(first.out).toMatch(/ran AuthnestInitial1763900000000, AuthnestBrowserFlows1763990000000, AuthnestOpenIdConnect1764000000000, AuthnestClientStore1764100000000$/);
     const second = await migrate(cliArgs(database));
     expect(second).toEqual({ code: 0, out: expect.stringMatching(/no pending migrations$/) });
     if (database.type === 'postgres') {

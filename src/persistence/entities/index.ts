@@ -1,6 +1,7 @@
 import { AccessTokenEntity } from './access-token.entity.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { ClientEntity } from './client.entity.js';
+import { ClientEntryEntity } from './client-entry.entity.js';
 import { ConsentEntity } from './consent.entity.js';
 import { InteractionEntity } from './interaction.entity.js';
 import { NonceEntity } from './nonce.entity.js';
@@ -14,6 +15,7 @@ export {
   AccessTokenEntity,
   AuthorizationCodeEntity,
   ClientEntity,
+  ClientEntryEntity,
   ConsentEntity,
   InteractionEntity,
   NonceEntity,
@@ -37,4 +39,5 @@ export const authnestEntities = [
   RateLimitEntity,
   SessionClientEntity,
   NonceEntity,
+  ClientEntryEntity,
 ];

@@ -1,0 +1,48 @@
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { OAuthClientError } from '../oauth-client.error.js';
+import type { ProviderJwks } from '../provider-jwks.js';
+
+/** Asymmetric algorithms accepted for ID tokens (never `none`, never HMAC with a client secret). */
+const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519'];
+
+/** What an ID token is checked against. */
+export interface IdTokenExpectations {
+  provider: string;
+  issuer: string;
+  clientId: string;
+  nonce: string;
+  /** ms since the epoch. */
+  now: number;
+  /** Seconds of clock skew tolerated. */
+  leeway: number;
+}
+
+/**
+ * Validates an ID token from the token endpoint (OpenID Connect Core section 3.1.3.7): signature with a key of the
+ * provider's JWKS and an asymmetric algorithm; `iss` exactly the issuer; `aud` containing the client id, and `azp`
+ * equal to it when there are several audiences; `exp`, `iat` and `sub` present and `exp` not past; `nonce` exactly
+ * the one sent. Any failure is `OAuthClientError` `invalid_id_token` (or `unavailable` when the JWKS cannot be read).
+ */
+export async function checkIdToken(idToken: string, jwks: ProviderJwks, expected: IdTokenExpectations): Promise<JWTPayload> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(idToken, jwks.getKey, {
+      algorithms: ALGORITHMS,
+      issuer: expected.issuer,
+      audience: expected.clientId,
+      requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+      clockTolerance: expected.leeway,
+      currentDate: new Date(expected.now),
+    }));
+  } catch (error) {
+    if (error instanceof OAuthClientError) throw error;
+    const reason = error instanceof joseErrors.JWTExpired ? 'it expired' : 'its signature or claims are wrong';
+    throw new OAuthClientError(expected.provider, 'invalid_id_token', `The ID token was refused: ${reason}`);
+  }
+  const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (audiences.length > 1 && payload.azp !== expected.clientId) {
+    throw new OAuthClientError(expected.provider, 'invalid_id_token', 'The ID token was refused: azp is not this client');
+  }
+  if (payload.nonce !== expected.nonce) throw new OAuthClientError(expected.provider, 'invalid_id_token', 'The ID token was refused: wrong nonce');
+  return payload;
+}

@@ -1,0 +1,32 @@
+import type { ProviderTokens } from '../token-request.js';
+
+/** A started login, kept server-side under its `state` until the callback (single use). */
+export interface LoginAttempt {
+  provider: string;
+  /** Hash of the browser-binding cookie of the browser that started it. */
+  browser: string;
+  codeVerifier: string;
+  nonce: string;
+  /** A path of this app to go back to. */
+  returnTo: string;
+}
+
+/** A signed-in user of this app, kept server-side under the session cookie's token. */
+export interface OAuthSession {
+  /** The provider the user logged in through. */
+  provider: string;
+  /** The user's `sub` at that provider. */
+  sub: string;
+  /** The ID token's claims, and UserInfo's when the provider has a UserInfo endpoint. */
+  claims: Record<string, unknown>;
+  /** The provider's tokens (the refresh token stays in the store, sealed with the session). */
+  tokens: Pick<ProviderTokens, 'accessToken' | 'expiresAt' | 'scopes' | 'refreshToken' | 'idToken'>;
+  /** When the user logged in and when the session ends (ms since the epoch). */
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A relative path of this app: `/` then no second `/` or `\` (never an open redirect to another host). */
+export function safeReturnTo(value: string | undefined): string {
+  return value !== undefined && /^\/(?![/\\])[\x21-\x7E]*$/.test(value) ? value : '/';
+}
