@@ -63,3 +63,4 @@ export type { ProviderMetadata } from './client/provider-metadata.js';
 export { OAuthLogin, type FinishedLogin } from './client/login/oauth-login.service.js';
 export { OAuthSessionGuard, OAuthUser } from './client/login/oauth-session.guard.js';
 export type { OAuthSession } from './client/login/login-state.js';
+export { OAuthSessionTokens } from './client/login/session-tokens.service.js';

@@ -11,6 +11,8 @@ import { CLIENT_DATA_SOURCE, ClientEntryStore } from '../persistence/stores/clie
 import { PageResponder } from '../server/interaction/http/page-responder.service.js';
 import { ClientStoreLifecycle, NO_DATA_SOURCE, NO_STORE } from './login/client-store.lifecycle.js';
 import { OAuthLogin } from './login/oauth-login.service.js';
+import { SealedEntries } from './login/sealed-entries.service.js';
+import { OAuthSessionTokens } from './login/session-tokens.service.js';
 import { OAuthSessionGuard } from './login/oauth-session.guard.js';
 
 type AsyncOptions = Parameters<typeof OAuthClientModuleBase.forRootAsync>[0];
@@ -42,11 +44,13 @@ function withNamedClients(module: DynamicModule, names: readonly string[]): Dyna
     { provide: ClientEntryStore, inject: [CLIENT_DATA_SOURCE], useFactory: (handle: AuthDataSource) => (handle === NO_DATA_SOURCE ? NO_STORE : new ClientEntryStore(handle)) },
     ClientStoreLifecycle,
     OAuthClients,
+    SealedEntries,
     OAuthLogin,
+    OAuthSessionTokens,
     OAuthSessionGuard,
     PageResponder,
   ],
-  exports: [OAuthClients, OAuthLogin, OAuthSessionGuard, PageResponder],
+  exports: [OAuthClients, OAuthLogin, OAuthSessionTokens, OAuthSessionGuard, PageResponder],
 })
 export class OAuthClientModule extends OAuthClientModuleBase {
   static override forRoot(options: OAuthClientModuleOptions & Omit<OAuthClientModuleExtras, 'clients'>): DynamicModule {

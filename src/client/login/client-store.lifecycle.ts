@@ -10,8 +10,9 @@ export const NO_DATA_SOURCE: AuthDataSource = Object.freeze({ dataSource: undefi
 const noStore = (): Promise<never> => Promise.reject(new Error('authnest: OAuthClientModule has no store: no provider has login'));
 
 /** The store when no provider has login: any use is a programming error. */
-export const NO_STORE: Pick<ClientEntryStore, 'set' | 'get' | 'take' | 'delete' | 'deleteExpired'> = {
+export const NO_STORE: Pick<ClientEntryStore, 'set' | 'get' | 'take' | 'claim' | 'delete' | 'deleteExpired'> = {
   set: noStore,
+  claim: noStore,
   get: noStore,
   take: noStore,
   delete: noStore,

@@ -8,8 +8,6 @@ import { readQueryParameters, type BrowserRequest } from '../../server/interacti
 import { cookieValues } from '../../server/interaction/http/cookie-header.js';
 import { seeOther, type PageCookie, type PageResponse } from '../../server/interaction/http/page-response.js';
 import { appendQuery } from '../../server/authorize/authorization-response.js';
-import { ClientEntryStore } from '../../persistence/stores/client-entry.store.js';
-import { SecretBox } from '../../tokens/secret-box.js';
 import { formatScope } from '../../internal/scope.js';
 import { OAuthClientError } from '../oauth-client.error.js';
 import { OAUTH_CLIENT_OPTIONS, OAuthClients } from '../oauth-clients.service.js';
@@ -18,6 +16,7 @@ import type { ResolvedOAuthClientOptions, ResolvedProvider } from '../resolve-oa
 import { requestTokens } from '../token-request.js';
 import { checkIdToken } from './id-token-check.js';
 import { safeReturnTo, type LoginAttempt, type OAuthSession } from './login-state.js';
+import { SealedEntries } from './sealed-entries.service.js';
 import { fetchUserInfo } from './userinfo-request.js';
 
 const BROWSER_COOKIE = 'authnest_rp_browser';
@@ -40,21 +39,17 @@ export interface FinishedLogin {
  */
 @Injectable()
 export class OAuthLogin {
-  private readonly box?: SecretBox;
   private readonly signer?: CookieSigner;
   private readonly jwks = new Map<string, ProviderJwks>();
 
   constructor(
     @Inject(OAUTH_CLIENT_OPTIONS) private readonly options: ResolvedOAuthClientOptions,
     private readonly clients: OAuthClients,
-    private readonly store: ClientEntryStore,
+    private readonly entries: SealedEntries,
     private readonly clock: Clock,
   ) {
     const secret = options.encryptionSecret;
-    if (secret) {
-      this.box = new SecretBox(secret);
-      this.signer = new CookieSigner(Buffer.from(hkdfSync('sha256', secret, 'authnest', 'authnest client cookies v1', 32)));
-    }
+    if (secret) this.signer = new CookieSigner(Buffer.from(hkdfSync('sha256', secret, 'authnest', 'authnest client cookies v1', 32)));
   }
 
   /** Starts a login through `provider`; `returnTo` is a path of this app (anything else becomes `/`). */
@@ -68,7 +63,7 @@ export class OAuthLogin {
     const state = randomToken(32);
     const codeVerifier = randomToken(32);
     const attempt: LoginAttempt = { provider: providerName, browser: sha256Hex(browserId), codeVerifier, nonce: randomToken(16), returnTo: safeReturnTo(options.returnTo) };
-    await this.put(state, attempt, this.options.loginTtl);
+    await this.entries.put(state, attempt, this.clock.now() + this.options.loginTtl * 1000);
     const params: Record<string, string> = {
       response_type: 'code',
       client_id: provider.clientId,
@@ -89,10 +84,10 @@ export class OAuthLogin {
     const params = readQueryParameters(request);
     const { signer } = this.secrets();
     // Checked before it is used up, so a request from another browser cannot burn this browser's attempt.
-    const attempt = params.state === undefined ? undefined : await this.get<LoginAttempt>(params.state);
+    const attempt = params.state === undefined ? undefined : await this.entries.get<LoginAttempt>(params.state);
     const browserIds = cookieValues(request, BROWSER_COOKIE).map((value) => signer.verify('rp-browser', value));
     const sameBrowser = attempt !== undefined && browserIds.some((id) => id !== undefined && sha256Hex(id) === attempt.browser);
-    if (!attempt || !sameBrowser || !(await this.take<LoginAttempt>(params.state!))) {
+    if (!attempt || !sameBrowser || !(await this.entries.take<LoginAttempt>(params.state!))) {
       throw new OAuthClientError('callback', 'invalid_state', 'The login was not started in this browser, was used, or expired');
     }
     const provider = this.loginProvider(attempt.provider);
@@ -133,16 +128,21 @@ export class OAuthLogin {
     };
     await this.endCurrentSession(request);
     const token = randomToken(32);
-    await this.put(token, session, this.options.sessionTtl);
+    await this.entries.put(token, session, session.expiresAt);
     const cookie = this.cookie(SESSION_COOKIE, signer.sign('rp-session', token), this.options.sessionTtl);
     return { session, response: seeOther(attempt.returnTo, [cookie]) };
   }
 
   /** The signed-in user of this request, or undefined. */
   async session(request: BrowserRequest): Promise<OAuthSession | undefined> {
-    const token = this.sessionToken(request);
-    if (token === undefined) return undefined;
-    return this.get<OAuthSession>(token);
+    return (await this.currentSession(request))?.session;
+  }
+
+  /** The session and its store key (the cookie's token), for `OAuthSessionTokens`. */
+  async currentSession(request: BrowserRequest): Promise<{ key: string; session: OAuthSession } | undefined> {
+    const key = this.sessionToken(request);
+    const session = key === undefined ? undefined : await this.entries.get<OAuthSession>(key);
+    return key !== undefined && session ? { key, session } : undefined;
   }
 
   /**
@@ -184,33 +184,12 @@ export class OAuthLogin {
 
   private async endCurrentSession(request: BrowserRequest): Promise<void> {
     const token = this.sessionToken(request);
-    if (token !== undefined) await this.store.delete(sha256Hex(token));
+    if (token !== undefined) await this.entries.delete(token);
   }
 
-  private secrets(): { box: SecretBox; signer: CookieSigner } {
-    if (!this.box || !this.signer) throw new Error('authnest: OAuthClientModule needs encryptionSecret for login');
-    return { box: this.box, signer: this.signer };
-  }
-
-  private put(key: string, value: object, ttl: number): Promise<void> {
-    return this.store.set(sha256Hex(key), this.secrets().box.seal(JSON.stringify(value)), this.clock.now() + ttl * 1000);
-  }
-
-  private async get<T>(key: string): Promise<T | undefined> {
-    return this.open<T>(await this.store.get(sha256Hex(key), this.clock.now()));
-  }
-
-  private async take<T>(key: string): Promise<T | undefined> {
-    return this.open<T>(await this.store.take(sha256Hex(key), this.clock.now()));
-  }
-
-  private open<T>(sealed: string | undefined): T | undefined {
-    if (sealed === undefined) return undefined;
-    try {
-      return JSON.parse(this.secrets().box.open(sealed)) as T;
-    } catch {
-      return undefined;
-    }
+  private secrets(): { signer: CookieSigner } {
+    if (!this.signer) throw new Error('authnest: OAuthClientModule needs encryptionSecret for login');
+    return { signer: this.signer };
   }
 
   private cookie(name: string, value: string, maxAge: number | undefined): PageCookie {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LessThanOrEqual, MoreThan, type Repository } from 'typeorm';
+import { LessThanOrEqual, MoreThan, QueryFailedError, type Repository } from 'typeorm';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { ClientEntryEntity } from '../entities/client-entry.entity.js';
 
@@ -29,6 +29,18 @@ export class ClientEntryStore {
     if (!row) return undefined;
     const deleted = (await this.repository.delete({ keyHash })).affected === 1;
     return deleted && row.expiresAt > now ? row.value : undefined;
+  }
+
+  /** Inserts the entry unless an unexpired one exists (a lock across instances); resolves whether it did. */
+  async claim(keyHash: string, value: string, expiresAt: number, now: number): Promise<boolean> {
+    await this.repository.delete({ keyHash, expiresAt: LessThanOrEqual(now) });
+    try {
+      await this.repository.insert({ keyHash, value, expiresAt });
+      return true;
+    } catch (error) {
+      if (error instanceof QueryFailedError && (await this.repository.existsBy({ keyHash }))) return false;
+      throw error;
+    }
   }
 
   async delete(keyHash: string): Promise<void> {

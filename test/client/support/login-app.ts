@@ -1,4 +1,4 @@
-import { Controller, Get, HttpException, Post, Query, Req, Res, UseGuards, type INestApplication } from '@nestjs/common';
+import { Controller, Get, HttpException, Post, Query, Req, Res, UseGuards, type INestApplication, type Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
@@ -61,8 +61,14 @@ export class LoginController {
 }
 
 /** Boots the client app on `port` with `OAuthClientModule.forRoot(options)` and the login routes. */
-export async function bootLoginApp(platform: Platform, port: number, options: OAuthClientModuleOptions, clock?: Clock): Promise<INestApplication> {
-  let builder = Test.createTestingModule({ imports: [OAuthClientModule.forRoot(options)], controllers: [LoginController] });
+export async function bootLoginApp(
+  platform: Platform,
+  port: number,
+  options: OAuthClientModuleOptions,
+  clock?: Clock,
+  controllers: Type[] = [],
+): Promise<INestApplication> {
+  let builder = Test.createTestingModule({ imports: [OAuthClientModule.forRoot(options)], controllers: [LoginController, ...controllers] });
   if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
   const moduleRef = await builder.compile();
   const app = platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
