@@ -7,7 +7,10 @@ export const ISSUER = process.env.ISSUER ?? `http://localhost:${PORT}`;
 /** Every scope the sample's server knows. */
 export const SAMPLE_SCOPES = ['openid', 'profile', 'email', 'posts:read', 'posts:write', 'api', 'restricted', 'offline_access'];
 
-const DEMO_REDIRECTS = ['http://127.0.0.1:8080/callback', 'http://localhost:8080/callback'];
+/** Where `npm run sample:client` runs (SAMPLE_CLIENT_URL): its callback and post-logout page are registered for demo-client. */
+export const SAMPLE_CLIENT_URL = process.env.SAMPLE_CLIENT_URL ?? 'http://localhost:8080';
+
+const DEMO_REDIRECTS = [...new Set(['http://127.0.0.1:8080/callback', 'http://localhost:8080/callback', `${SAMPLE_CLIENT_URL}/callback`])];
 
 /**
  * DEMO ONLY: a confidential client with a well-known secret. Never seed this in production. Its access tokens
@@ -21,7 +24,7 @@ export const DEMO_CLIENT: ClientSeed = {
   grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
   scopes: SAMPLE_SCOPES,
   redirectUris: DEMO_REDIRECTS,
-  postLogoutRedirectUris: ['http://127.0.0.1:8080/logged-out', 'http://localhost:8080/logged-out'],
+  postLogoutRedirectUris: [...new Set(['http://127.0.0.1:8080/logged-out', 'http://localhost:8080/logged-out', `${SAMPLE_CLIENT_URL}/logged-out`])],
   accessTokenFormat: 'opaque',
 };
 

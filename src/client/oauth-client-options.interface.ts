@@ -1,7 +1,10 @@
 import type { AuthDatabaseOptions } from '../options/auth-options.interface.js';
 
 /** How the client authenticates at the provider's token endpoint (RFC 6749 section 2.3, RFC 7591 section 2). */
-export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+/** A private JSON Web Key (RFC 7517) of this app, for `private_key_jwt`: RSA, EC or OKP, with `d`. */
+export type PrivateJwk = Record<string, unknown> & { kty: string; d: string };
 
 /** Endpoints given by hand; each one set here wins over discovery. All https, or http on a loopback host. */
 export interface ProviderEndpoints {
@@ -52,9 +55,17 @@ export interface OAuthProviderOptions {
    */
   clientSecret?: string;
   /**
-   * @default 'client_secret_basic' with a secret, 'none' without
+   * `private_key_jwt` (RFC 7523 section 2.2, OpenID Connect Core section 9) signs a short-lived client assertion with
+   * `privateKey` instead of sending a secret.
+   * @default 'client_secret_basic' with a secret, 'private_key_jwt' with a private key, 'none' without either
    */
   authMethod?: ClientAuthenticationMethod;
+  /**
+   * This app's private key for `private_key_jwt` (its public half registered at the provider). Its `alg` (or
+   * ES256/RS256/EdDSA by key type) signs, its `kid` is put in the header.
+   * @default undefined
+   */
+  privateKey?: PrivateJwk;
   /**
    * Scopes asked for when a call names none.
    * @default []
@@ -65,6 +76,17 @@ export interface OAuthProviderOptions {
    * @default undefined (no login)
    */
   login?: ProviderLoginOptions;
+}
+
+/** The Redis of `OAuthClientModuleOptions.redis`. */
+export interface OAuthClientRedisOptions {
+  /** `redis://[[user]:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  url: string;
+  /**
+   * Prepended to every key authnest writes (each key is this prefix and a SHA-256 hash), to share a Redis.
+   * @default 'authnest:client:'
+   */
+  keyPrefix?: string;
 }
 
 /** Options of `OAuthClientModule.forRoot()` / `forRootAsync()`. Validated at boot. */
@@ -87,6 +109,14 @@ export interface OAuthClientModuleOptions {
    * @default { type: 'sqlite', path: 'authnest-client.sqlite' }
    */
   database?: AuthDatabaseOptions;
+  /**
+   * Keeps login attempts and sessions in Redis (>= 6.2) instead of `database`, for several instances of the app
+   * behind a load balancer: a login started on one instance finishes on another, and a session's refresh is done
+   * once between them. Set `database` or `redis`, not both; with `redis` no database is opened. Connected at boot
+   * (only when a provider has `login`) and closed at shutdown.
+   * @default undefined (the store is `database`)
+   */
+  redis?: OAuthClientRedisOptions;
   /**
    * Secret (32+ characters) that seals the provider's refresh tokens in the store and signs this app's login
    * cookies. Required when a provider has `login`.

@@ -8,12 +8,15 @@ import { resolveOAuthClientOptions, type ResolvedOAuthClientOptions } from './re
 import { openDataSource } from '../persistence/data-source.factory.js';
 import type { AuthDataSource } from '../persistence/auth-data-source.js';
 import { CLIENT_DATA_SOURCE, ClientEntryStore } from '../persistence/stores/client-entry.store.js';
+import { OAUTH_CLIENT_STORE, type OAuthClientStore } from './oauth-client-store.js';
+import { RedisClientStore } from './redis-client-store.js';
 import { PageResponder } from '../server/interaction/http/page-responder.service.js';
 import { ClientStoreLifecycle, NO_DATA_SOURCE, NO_STORE } from './login/client-store.lifecycle.js';
 import { OAuthLogin } from './login/oauth-login.service.js';
 import { SealedEntries } from './login/sealed-entries.service.js';
 import { OAuthSessionTokens } from './login/session-tokens.service.js';
 import { OAuthSessionGuard } from './login/oauth-session.guard.js';
+import { OAuthPassportGuard, OAuthSessionStrategy } from './passport/oauth-session.strategy.js';
 
 type AsyncOptions = Parameters<typeof OAuthClientModuleBase.forRootAsync>[0];
 
@@ -35,22 +38,31 @@ function withNamedClients(module: DynamicModule, names: readonly string[]): Dyna
   providers: [
     Clock,
     { provide: OAUTH_CLIENT_OPTIONS, inject: [OAUTH_CLIENT_MODULE_OPTIONS], useFactory: (raw: OAuthClientModuleOptions) => resolveOAuthClientOptions(raw) },
-    // The store opens only when a provider has `login`; otherwise nothing touches a database.
+    // The store opens only when a provider has `login`; otherwise nothing touches a database or Redis.
     {
       provide: CLIENT_DATA_SOURCE,
       inject: [OAUTH_CLIENT_OPTIONS],
       useFactory: (options: ResolvedOAuthClientOptions) => (options.database ? openDataSource(options.database) : NO_DATA_SOURCE),
     },
-    { provide: ClientEntryStore, inject: [CLIENT_DATA_SOURCE], useFactory: (handle: AuthDataSource) => (handle === NO_DATA_SOURCE ? NO_STORE : new ClientEntryStore(handle)) },
+    {
+      provide: OAUTH_CLIENT_STORE,
+      inject: [OAUTH_CLIENT_OPTIONS, CLIENT_DATA_SOURCE],
+      useFactory: (options: ResolvedOAuthClientOptions, handle: AuthDataSource): OAuthClientStore | Promise<OAuthClientStore> => {
+        if (options.redis) return RedisClientStore.connect(options.redis);
+        return handle === NO_DATA_SOURCE ? NO_STORE : new ClientEntryStore(handle);
+      },
+    },
     ClientStoreLifecycle,
     OAuthClients,
     SealedEntries,
     OAuthLogin,
     OAuthSessionTokens,
     OAuthSessionGuard,
+    OAuthSessionStrategy,
+    OAuthPassportGuard,
     PageResponder,
   ],
-  exports: [OAuthClients, OAuthLogin, OAuthSessionTokens, OAuthSessionGuard, PageResponder],
+  exports: [OAuthClients, OAuthLogin, OAuthSessionTokens, OAuthSessionGuard, OAuthSessionStrategy, OAuthPassportGuard, PageResponder],
 })
 export class OAuthClientModule extends OAuthClientModuleBase {
   static override forRoot(options: OAuthClientModuleOptions & Omit<OAuthClientModuleExtras, 'clients'>): DynamicModule {

@@ -9,8 +9,9 @@ const VERSION = 'v1';
 export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'authnest', 'authnest signing keys v1', 32));
+  /** `purpose` is the HKDF info: one secret gives unrelated keys for unrelated data. */
+  constructor(secret: string, purpose = 'authnest signing keys v1') {
+    this.key = Buffer.from(hkdfSync('sha256', secret, 'authnest', purpose, 32));
   }
 
   seal(plaintext: string): string {

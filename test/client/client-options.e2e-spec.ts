@@ -64,7 +64,7 @@ describe.each(testMatrix().filter(([, db]) => db === 'sqlite'))('OAuthClientModu
       ['providers.a.endpoints.token: must be an https URL (http only on a loopback host) without query or fragment'],
     ],
     ['a secret method without secret', { providers: { a: { issuer: 'https://a.example', clientId: 'c', authMethod: 'client_secret_post' } } }, ['providers.a.clientSecret: required for client_secret_post']],
-    ['none with a secret', { providers: { a: { issuer: 'https://a.example', clientId: 'c', clientSecret: SECRET, authMethod: 'none' } } }, ["providers.a.authMethod: a client with a secret must not use 'none'"]],
+    ['none with a secret', { providers: { a: { issuer: 'https://a.example', clientId: 'c', clientSecret: SECRET, authMethod: 'none' } } }, ["providers.a.authMethod: a client with a secret or key must not use 'none'"]],
     ['a bad provider name', { providers: { 'a b': { issuer: 'https://a.example', clientId: 'c' } } }, ["providers.a b: a provider name is 1 to 64 letters, digits, '-' or '_'"]],
     ['a bad scope', { providers: { a: { issuer: 'https://a.example', clientId: 'c', scopes: ['a b'] } } }, ['providers.a.scopes: each scope must be an RFC 6749 scope token']],
     ['a timeout out of range', { providers: { a: { issuer: 'https://a.example', clientId: 'c' } }, timeoutMs: 10 }, ['timeoutMs: timeoutMs must not be less than 100']],

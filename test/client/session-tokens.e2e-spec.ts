@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Controller, Get, Req, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Req, UseGuards, type INestApplication } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OAuthSessionTokens, type BrowserRequest, type ClientSeed } from '../../src/index.js';
+import { AUTHNEST_OAUTH_SESSION, OAuthPassportGuard, OAuthSessionTokens, type BrowserRequest, type ClientSeed, type OAuthSession } from '../../src/index.js';
 import { CountingProxy } from '../resource-server/support/counting-proxy.js';
 import { formOf, TestBrowser } from '../support/authorization-flow.js';
 import { basic, postForm } from '../support/http.js';
@@ -30,6 +31,22 @@ class AsUserController {
   async userinfo(@Req() request: BrowserRequest): Promise<{ status: number | null }> {
     const res = await this.tokens.fetch(request, `${providerUrl}/oauth/userinfo`);
     return { status: res?.status ?? null };
+  }
+}
+
+/** Routes guarded through @nestjs/passport instead of `OAuthSessionGuard`. */
+@Controller('passport')
+class PassportController {
+  @Get('plain')
+  @UseGuards(AuthGuard(AUTHNEST_OAUTH_SESSION))
+  plain(@Req() request: BrowserRequest & { user?: OAuthSession }): { sub?: string } {
+    return { sub: request.user?.sub };
+  }
+
+  @Get('guard')
+  @UseGuards(OAuthPassportGuard)
+  guarded(@Req() request: BrowserRequest & { user?: OAuthSession }): { sub?: string } {
+    return { sub: request.user?.sub };
   }
 }
 
@@ -71,7 +88,7 @@ describe.each(testMatrix())("OAuth client: the user's tokens and their refresh o
         encryptionSecret: TEST_SECRET,
       },
       clock,
-      [AsUserController],
+      [AsUserController, PassportController],
     );
   });
   afterAll(async () => {
@@ -92,6 +109,16 @@ describe.each(testMatrix())("OAuth client: the user's tokens and their refresh o
   }
 
   const refreshes = () => proxy.exchangesFor('/oauth/token').filter((exchange) => new URLSearchParams(exchange.body).get('grant_type') === 'refresh_token').length;
+
+  it('AuthGuard(AUTHNEST_OAUTH_SESSION) and OAuthPassportGuard see the same session as request.user (@nestjs/passport)', async () => {
+    const anonymous = new TestBrowser({ url: proxy.url, issuer: proxy.url });
+    expect((await anonymous.get(`${appUrl}/passport/plain`)).status).toBe(401);
+    const refused = await anonymous.get(`${appUrl}/passport/guard`);
+    expect([refused.status, refused.body]).toEqual([401, { error: 'login_required', error_description: 'Sign in first' }]);
+    const browser = await signedIn();
+    expect((await browser.get(`${appUrl}/passport/plain`)).body).toEqual({ sub: 'user-alice' });
+    expect((await browser.get(`${appUrl}/passport/guard`)).body).toEqual({ sub: 'user-alice' });
+  });
 
   it('serves the session access token while fresh, and refreshes it once for concurrent requests near expiry', async () => {
     const browser = await signedIn();

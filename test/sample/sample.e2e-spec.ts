@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeWithLogin, clientRedirect, pkce, TestBrowser } from '../support/authorization-flow.js';
+import { authorizeWithLogin, clientRedirect, formOf, pkce, TestBrowser } from '../support/authorization-flow.js';
 import { basic, postForm, request } from '../support/http.js';
 import type { Platform } from '../support/matrix.js';
 
@@ -25,10 +25,16 @@ const PORT = await freePort();
 const ISSUER = `http://127.0.0.1:${PORT}`;
 process.env.SAMPLE_DB = join(dir, 'sample.sqlite');
 process.env.ISSUER = ISSUER;
+const CLIENT_PORT = await freePort();
+const CLIENT_URL = `http://127.0.0.1:${CLIENT_PORT}`;
+process.env.AUTH_ISSUER = ISSUER;
+process.env.SAMPLE_CLIENT_URL = CLIENT_URL;
+process.env.SAMPLE_CLIENT_DB = join(dir, 'client.sqlite');
 process.chdir(dir);
 
 let AppModule: Type;
 let ApiModule: Type;
+let ClientAppModule: Type;
 
 async function boot(platform: Platform, module = AppModule, port = PORT): Promise<{ app: INestApplication; url: string }> {
   const app =
@@ -51,6 +57,7 @@ describe('the sample app (README quick start)', () => {
   beforeAll(async () => {
     ({ AppModule } = await import('../../sample/app.module.js'));
     ({ ApiModule } = await import('../../sample/api-server/api.module.js'));
+    ({ ClientAppModule } = await import('../../sample/client/client-app.module.js'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -168,6 +175,38 @@ describe('the sample app (README quick start)', () => {
       expect(logout.headers.get('location')).toBe('http://127.0.0.1:8080/logged-out?state=bye');
       expect((await request(`${url}/api/me`, bearer(String(tokens.body.access_token)))).status).toBe(401);
     } finally {
+      await app.close();
+    }
+  });
+
+  it.each(['express', 'fastify'] as const)('npm run sample:client logs alice in at the sample server, calls the API as her, and signs out on %s', async (platform) => {
+    const { app, url } = await boot(platform);
+    const client = await boot(platform, ClientAppModule, CLIENT_PORT);
+    try {
+      const browser = new TestBrowser({ url, issuer: ISSUER });
+      expect((await browser.get(`${CLIENT_URL}/`)).text).toContain('Not signed in');
+      const authorize = (await browser.get(`${CLIENT_URL}/login`)).headers.get('location')!;
+      expect(authorize.startsWith(`${ISSUER}/oauth/authorize?`)).toBe(true);
+      const login = await browser.follow(await browser.get(authorize));
+      const form = formOf(login.text);
+      let next = await browser.post(form.action, { csrf: form.csrf, username: 'alice', password: 'alice-password' });
+      if (!next.headers.get('location')!.startsWith(CLIENT_URL)) {
+        const consent = formOf((await browser.follow(next)).text);
+        next = await browser.post(consent.action, { csrf: consent.csrf, decision: 'approve' });
+      }
+      expect((await browser.get(next.headers.get('location')!)).status).toBe(303);
+      const home = await browser.get(`${CLIENT_URL}/`);
+      expect(home.text).toContain('Signed in as Alice Example');
+      const posts = await browser.get(`${CLIENT_URL}/posts`);
+      expect(posts.body).toMatchObject({ status: 200, posts: [{ id: 1, title: 'Hello from authnest', author: 'alice' }] });
+      const out = await browser.post(`${CLIENT_URL}/logout`, {});
+      const endSession = out.headers.get('location')!;
+      expect(endSession.startsWith(`${ISSUER}/oauth/logout?`)).toBe(true);
+      const back = await browser.get(endSession);
+      expect(back.headers.get('location')).toBe(`${CLIENT_URL}/logged-out`);
+      expect((await browser.get(`${CLIENT_URL}/`)).text).toContain('Not signed in');
+    } finally {
+      await client.app.close();
       await app.close();
     }
   });

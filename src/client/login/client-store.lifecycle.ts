@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Clock } from '../../internal/clock.js';
 import type { DataSource } from 'typeorm';
 import type { AuthDataSource } from '../../persistence/auth-data-source.js';
-import { CLIENT_DATA_SOURCE, ClientEntryStore } from '../../persistence/stores/client-entry.store.js';
+import { CLIENT_DATA_SOURCE } from '../../persistence/stores/client-entry.store.js';
+import { OAUTH_CLIENT_STORE, type OAuthClientStore } from '../oauth-client-store.js';
+import { RedisClientStore } from '../redis-client-store.js';
 
 /** The handle when no provider has login: no DataSource is opened. */
 export const NO_DATA_SOURCE: AuthDataSource = Object.freeze({ dataSource: undefined as unknown as DataSource, owned: false });
@@ -10,7 +12,7 @@ export const NO_DATA_SOURCE: AuthDataSource = Object.freeze({ dataSource: undefi
 const noStore = (): Promise<never> => Promise.reject(new Error('authnest: OAuthClientModule has no store: no provider has login'));
 
 /** The store when no provider has login: any use is a programming error. */
-export const NO_STORE: Pick<ClientEntryStore, 'set' | 'get' | 'take' | 'claim' | 'delete' | 'deleteExpired'> = {
+export const NO_STORE: OAuthClientStore = {
   set: noStore,
   claim: noStore,
   get: noStore,
@@ -22,7 +24,10 @@ export const NO_STORE: Pick<ClientEntryStore, 'set' | 'get' | 'take' | 'claim' |
 /** Seconds between purges of expired login attempts and sessions. */
 const PURGE_INTERVAL_MS = 3600_000;
 
-/** Purges expired entries every hour, and closes the client's DataSource at shutdown when authnest opened it. */
+/**
+ * Purges expired entries of the database store every hour, and at shutdown closes the client's DataSource when
+ * authnest opened it, or the Redis connection.
+ */
 @Injectable()
 export class ClientStoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('authnest');
@@ -30,7 +35,7 @@ export class ClientStoreLifecycle implements OnApplicationBootstrap, OnApplicati
 
   constructor(
     @Inject(CLIENT_DATA_SOURCE) private readonly handle: AuthDataSource,
-    @Inject(ClientEntryStore) private readonly store: Pick<ClientEntryStore, 'deleteExpired'>,
+    @Inject(OAUTH_CLIENT_STORE) private readonly store: OAuthClientStore,
     private readonly clock: Clock,
   ) {}
 
@@ -44,6 +49,7 @@ export class ClientStoreLifecycle implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    if (this.store instanceof RedisClientStore) await this.store.close();
     if (this.handle.owned && this.handle.dataSource.isInitialized) await this.handle.dataSource.destroy();
   }
 }

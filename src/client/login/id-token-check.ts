@@ -20,7 +20,7 @@ export interface IdTokenExpectations {
 /**
  * Validates an ID token from the token endpoint (OpenID Connect Core section 3.1.3.7): signature with a key of the
  * provider's JWKS and an asymmetric algorithm; `iss` exactly the issuer; `aud` containing the client id, and `azp`
- * equal to it when there are several audiences; `exp`, `iat` and `sub` present and `exp` not past; `nonce` exactly
+ * equal to it when there are several audiences or an `azp` at all; `exp`, `iat` and `sub` present and `exp` not past; `nonce` exactly
  * the one sent. Any failure is `OAuthClientError` `invalid_id_token` (or `unavailable` when the JWKS cannot be read).
  */
 export async function checkIdToken(idToken: string, jwks: ProviderJwks, expected: IdTokenExpectations): Promise<JWTPayload> {
@@ -40,7 +40,8 @@ export async function checkIdToken(idToken: string, jwks: ProviderJwks, expected
     throw new OAuthClientError(expected.provider, 'invalid_id_token', `The ID token was refused: ${reason}`);
   }
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (audiences.length > 1 && payload.azp !== expected.clientId) {
+  // Section 3.1.3.7 items 4 and 5: azp is needed with several audiences, and when present it must be this client.
+  if ((audiences.length > 1 || payload.azp !== undefined) && payload.azp !== expected.clientId) {
     throw new OAuthClientError(expected.provider, 'invalid_id_token', 'The ID token was refused: azp is not this client');
   }
   if (payload.nonce !== expected.nonce) throw new OAuthClientError(expected.provider, 'invalid_id_token', 'The ID token was refused: wrong nonce');

@@ -26,7 +26,10 @@ export interface OAuthSession {
   expiresAt: number;
 }
 
-/** A relative path of this app: `/` then no second `/` or `\` (never an open redirect to another host). */
-export function safeReturnTo(value: string | undefined): string {
-  return value !== undefined && /^\/(?![/\\])[\x21-\x7E]*$/.test(value) ? value : '/';
+/**
+ * A relative path of this app: `/` then no second `/` or `\` (never an open redirect to another host). Anything
+ * but one string (a repeated query parameter arrives as an array) is `/`.
+ */
+export function safeReturnTo(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7E]*$/.test(value) ? value : '/';
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../internal/clock.js';
 import { sha256Hex } from '../../internal/sha256.js';
-import { ClientEntryStore } from '../../persistence/stores/client-entry.store.js';
 import { SecretBox } from '../../tokens/secret-box.js';
+import { OAUTH_CLIENT_STORE, type OAuthClientStore } from '../oauth-client-store.js';
 import { OAUTH_CLIENT_OPTIONS } from '../oauth-clients.service.js';
 import type { ResolvedOAuthClientOptions } from '../resolve-oauth-client-options.js';
 
 /**
  * JSON values in the client store under the SHA-256 of their key, sealed with AES-256-GCM under a key derived from
- * `encryptionSecret`: a reader of the database sees neither keys (state values, cookie tokens) nor tokens.
+ * `encryptionSecret`: a reader of the database (or Redis) sees neither keys (state values, cookie tokens) nor tokens.
  */
 @Injectable()
 export class SealedEntries {
@@ -16,10 +16,10 @@ export class SealedEntries {
 
   constructor(
     @Inject(OAUTH_CLIENT_OPTIONS) options: ResolvedOAuthClientOptions,
-    private readonly store: ClientEntryStore,
+    @Inject(OAUTH_CLIENT_STORE) private readonly store: OAuthClientStore,
     private readonly clock: Clock,
   ) {
-    if (options.encryptionSecret) this.box = new SecretBox(options.encryptionSecret);
+    if (options.encryptionSecret) this.box = new SecretBox(options.encryptionSecret, 'authnest client store v1');
   }
 
   /** Stores `value` until `expiresAt` (ms since the epoch). */

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LessThanOrEqual, MoreThan, QueryFailedError, type Repository } from 'typeorm';
+import type { OAuthClientStore } from '../../client/oauth-client-store.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { ClientEntryEntity } from '../entities/client-entry.entity.js';
 
@@ -8,7 +9,7 @@ export const CLIENT_DATA_SOURCE = Symbol('authnest:client-data-source');
 
 /** The OAuth client's entries by key hash, with expiry; `take` is single use under concurrency. */
 @Injectable()
-export class ClientEntryStore {
+export class ClientEntryStore implements OAuthClientStore {
   private readonly repository: Repository<ClientEntryEntity>;
 
   constructor(@Inject(CLIENT_DATA_SOURCE) handle: AuthDataSource) {
