@@ -97,7 +97,11 @@ export class OAuthLogin {
     if (params.iss !== undefined ? params.iss !== provider.issuer : metadata.document.authorization_response_iss_parameter_supported === true) {
       throw new OAuthClientError(provider.name, 'invalid_issuer', 'The response does not come from the provider the login went to');
     }
-    if (params.error !== undefined) throw new OAuthClientError(provider.name, params.error.slice(0, 64), params.error_description?.slice(0, 300));
+    if (params.error !== undefined) {
+      // The code comes from the query string: only an RFC 6749 error code is passed on as one (section 4.1.2.1).
+      const code = /^[\x20-\x21\x23-\x5B\x5D-\x7E]{1,64}$/.test(params.error) ? params.error : 'invalid_response';
+      throw new OAuthClientError(provider.name, code, params.error_description?.slice(0, 300));
+    }
     if (params.code === undefined) throw new OAuthClientError(provider.name, 'invalid_response', 'The response has no code');
     const tokens = await requestTokens(
       provider,
