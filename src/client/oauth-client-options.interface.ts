@@ -133,4 +133,10 @@ export interface OAuthClientModuleOptions {
    * @default 600
    */
   loginTtl?: number;
+  /**
+   * Where `OAuthSessionGuard` sends a browser that is not signed in when it asks for a page (`Accept: text/html`):
+   * a path of this app, given `returnTo` (the page asked for) as a query parameter. API requests still get 401.
+   * @default undefined (always 401)
+   */
+  loginPath?: string;
 }

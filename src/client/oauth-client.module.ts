@@ -62,7 +62,7 @@ function withNamedClients(module: DynamicModule, names: readonly string[]): Dyna
     OAuthPassportGuard,
     PageResponder,
   ],
-  exports: [OAuthClients, OAuthLogin, OAuthSessionTokens, OAuthSessionGuard, OAuthSessionStrategy, OAuthPassportGuard, PageResponder],
+  exports: [OAUTH_CLIENT_OPTIONS, OAuthClients, OAuthLogin, OAuthSessionTokens, OAuthSessionGuard, OAuthSessionStrategy, OAuthPassportGuard, PageResponder],
 })
 export class OAuthClientModule extends OAuthClientModuleBase {
   static override forRoot(options: OAuthClientModuleOptions & Omit<OAuthClientModuleExtras, 'clients'>): DynamicModule {

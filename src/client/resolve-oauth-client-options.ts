@@ -33,6 +33,7 @@ export interface ResolvedOAuthClientOptions {
   encryptionSecret?: string;
   sessionTtl: number;
   loginTtl: number;
+  loginPath?: string;
 }
 
 const PROVIDER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -113,5 +114,6 @@ export function resolveOAuthClientOptions(raw: OAuthClientModuleOptions): Resolv
     encryptionSecret: raw.encryptionSecret,
     sessionTtl: raw.sessionTtl ?? 86_400,
     loginTtl: raw.loginTtl ?? 600,
+    loginPath: raw.loginPath,
   };
 }

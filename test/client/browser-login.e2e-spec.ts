@@ -51,6 +51,7 @@ describe.each(testMatrix())('OAuth client: browser login against authnest on %s/
       },
       database: { type: 'sqlite', path: join(dir, 'client.sqlite') },
       encryptionSecret: TEST_SECRET,
+      loginPath: '/login',
     });
   });
   afterAll(async () => {
@@ -127,5 +128,17 @@ describe.each(testMatrix())('OAuth client: browser login against authnest on %s/
     const back = await browser.get(endSession.href);
     expect(back.status, back.text).toBe(303);
     expect(back.headers.get('location')).toBe(`${appUrl}/`);
+  });
+
+  it('sends a page request without a session to loginPath with returnTo; API requests still get 401', async () => {
+    const browser = new TestBrowser({ url: proxy.url, issuer: proxy.url });
+    const page = await browser.get(`${appUrl}/me?tab=1`, { accept: 'text/html,application/xhtml+xml' });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe(`/login?returnTo=${encodeURIComponent('/me?tab=1')}`);
+    const api = await browser.get(`${appUrl}/me`, { accept: 'application/json' });
+    expect([api.status, api.body]).toEqual([401, { error: 'login_required', error_description: 'Sign in first' }]);
+    const { done } = await logIn(browser, '/me?tab=1');
+    expect(done.headers.get('location')).toBe('/me?tab=1');
+    expect((await browser.get(`${appUrl}/me`, { accept: 'text/html' })).status).toBe(200);
   });
 });
