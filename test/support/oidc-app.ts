@@ -1,12 +1,12 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { expect } from 'vitest';
-import type { Type } from '@nestjs/common';
-import type { AuthModuleOptions, ClientSeed } from '../../src/index.js';
+import type { ClientSeed } from '../../src/index.js';
 import { authorizeWithLogin, clientRedirect, pkce, TestBrowser } from './authorization-flow.js';
 import { basic, postForm, request, type TestResponse } from './http.js';
 import type { Database, Platform } from './matrix.js';
-import { ALICE_CLAIMS, TestAccountsModule } from './test-accounts.js';
-import { bootTestApp, type FakeClock, type TestApp } from './test-app.js';
+import { bootFlowApp, codeRequest, type FlowAppSpec } from './flow-app.js';
+import { ALICE_CLAIMS } from './test-accounts.js';
+import type { TestApp } from './test-app.js';
 
 /** Every scope of the OpenID test apps. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'address', 'phone', 'offline_access', 'posts:read'];
@@ -51,39 +51,17 @@ export const PAIRWISE_RP: ClientSeed = {
   subjectType: 'pairwise',
 };
 
-export interface OidcAppSpec {
-  options?: Partial<AuthModuleOptions>;
-  clients?: ClientSeed[];
-  clock?: FakeClock;
-  /** Host controllers (guarded routes). */
-  controllers?: Type[];
-}
+/** What an OpenID Provider test app may change: the same as a browser-flow app's. */
+export type OidcAppSpec = FlowAppSpec;
 
 /** An OpenID Provider test app: the OIDC scopes, the clients above (or `clients`), alice and bob with claims. */
 export function bootOidcApp(platform: Platform, db: Database, spec: OidcAppSpec = {}): Promise<TestApp> {
-  return bootTestApp({
-    platform,
-    db,
-    clock: spec.clock,
-    controllers: spec.controllers,
-    imports: [TestAccountsModule],
-    options: { scopes: OIDC_SCOPES, clients: spec.clients ?? [RP, PUBLIC_RP, PAIRWISE_RP], ...spec.options },
-  });
+  return bootFlowApp(platform, db, { ...spec, clients: spec.clients ?? [RP, PUBLIC_RP, PAIRWISE_RP], options: { scopes: OIDC_SCOPES, ...spec.options } });
 }
 
-/** Authorization request parameters of an OpenID request for a client, with a fresh S256 challenge. */
+/** Authorization request parameters of an OpenID request for a client, with a fresh S256 challenge and nonce. */
 export function oidcRequest(client: ClientSeed, challenge: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    response_type: 'code',
-    client_id: client.clientId,
-    redirect_uri: client.redirectUris![0]!,
-    scope: 'openid profile email',
-    state: 'st-oidc',
-    nonce: `n-${Math.random().toString(36).slice(2)}`,
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...extra,
-  };
+  return codeRequest(client, challenge, { scope: 'openid profile email', state: 'st-oidc', nonce: `n-${Math.random().toString(36).slice(2)}`, ...extra });
 }
 
 /** The token request that redeems a code (client authentication by Basic, or client_id for public clients). */
