@@ -64,6 +64,7 @@ export { OAuthLogin, type FinishedLogin } from './client/login/oauth-login.servi
 export { OAuthSessionGuard, OAuthUser } from './client/login/oauth-session.guard.js';
 export type { OAuthSession } from './client/login/login-state.js';
 export { OAuthSessionTokens } from './client/login/session-tokens.service.js';
+export { OAuthUserInfo, type UserInfoReadOptions } from './client/login/session-userinfo.service.js';
 export { AUTHNEST_OAUTH_SESSION, OAuthSessionStrategy, OAuthPassportGuard } from './client/passport/oauth-session.strategy.js';
 export { OAUTH_CLIENT_STORE, type OAuthClientStore } from './client/oauth-client-store.js';
 export { RedisClientStore } from './client/redis-client-store.js';

@@ -129,6 +129,12 @@ export interface OAuthClientModuleOptions {
    */
   sessionTtl?: number;
   /**
+   * Seconds `OAuthUserInfo` keeps a signed-in user's UserInfo in the store before reading it from the provider
+   * again (never past the session's end); 0 reads it on every call. Login fills the cache with what it read.
+   * @default 300
+   */
+  userInfoTtl?: number;
+  /**
    * Seconds a started login may take until the callback.
    * @default 600
    */

@@ -47,5 +47,6 @@ export class OAuthClientModuleOptionsSchema {
   @IsOptional() @IsString() @MinLength(32, { message: 'encryptionSecret must be at least 32 characters' }) encryptionSecret?: string;
   @IsOptional() @IsInt() @Min(60) @Max(2_592_000) sessionTtl?: number;
   @IsOptional() @IsInt() @Min(60) @Max(3600) loginTtl?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(86_400) userInfoTtl?: number;
   @IsOptional() @IsString() @Matches(/^\/(?![/\\])[\x21-\x7E]*$/, { message: 'loginPath must be a path of this app, such as /login' }) loginPath?: string;
 }

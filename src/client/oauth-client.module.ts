@@ -15,6 +15,8 @@ import { ClientStoreLifecycle, NO_DATA_SOURCE, NO_STORE } from './login/client-s
 import { OAuthLogin } from './login/oauth-login.service.js';
 import { SealedEntries } from './login/sealed-entries.service.js';
 import { OAuthSessionTokens } from './login/session-tokens.service.js';
+import { IdTokens } from './login/id-tokens.service.js';
+import { OAuthUserInfo } from './login/session-userinfo.service.js';
 import { OAuthSessionGuard } from './login/oauth-session.guard.js';
 import { OAuthPassportGuard, OAuthSessionStrategy } from './passport/oauth-session.strategy.js';
 
@@ -55,14 +57,16 @@ function withNamedClients(module: DynamicModule, names: readonly string[]): Dyna
     ClientStoreLifecycle,
     OAuthClients,
     SealedEntries,
+    IdTokens,
     OAuthLogin,
     OAuthSessionTokens,
+    OAuthUserInfo,
     OAuthSessionGuard,
     OAuthSessionStrategy,
     OAuthPassportGuard,
     PageResponder,
   ],
-  exports: [OAUTH_CLIENT_OPTIONS, OAuthClients, OAuthLogin, OAuthSessionTokens, OAuthSessionGuard, OAuthSessionStrategy, OAuthPassportGuard, PageResponder],
+  exports: [OAUTH_CLIENT_OPTIONS, OAuthClients, OAuthLogin, OAuthSessionTokens, OAuthUserInfo, OAuthSessionGuard, OAuthSessionStrategy, OAuthPassportGuard, PageResponder],
 })
 export class OAuthClientModule extends OAuthClientModuleBase {
   static override forRoot(options: OAuthClientModuleOptions & Omit<OAuthClientModuleExtras, 'clients'>): DynamicModule {

@@ -33,6 +33,7 @@ export interface ResolvedOAuthClientOptions {
   encryptionSecret?: string;
   sessionTtl: number;
   loginTtl: number;
+  userInfoTtl: number;
   loginPath?: string;
 }
 
@@ -114,6 +115,7 @@ export function resolveOAuthClientOptions(raw: OAuthClientModuleOptions): Resolv
     encryptionSecret: raw.encryptionSecret,
     sessionTtl: raw.sessionTtl ?? 86_400,
     loginTtl: raw.loginTtl ?? 600,
+    userInfoTtl: raw.userInfoTtl ?? 300,
     loginPath: raw.loginPath,
   };
 }

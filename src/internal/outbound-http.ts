@@ -8,7 +8,11 @@ const MAX_BODY_BYTES = 256 * 1024;
  * turns it into 503 `temporarily_unavailable`; `reason` is for the log only and never names a token or secret.
  */
 export class UpstreamError extends Error {
-  constructor(readonly reason: string) {
+  /** `status`: the HTTP status of an answer that was not accepted, when there was one. */
+  constructor(
+    readonly reason: string,
+    readonly status?: number,
+  ) {
     super(reason);
     this.name = 'UpstreamError';
   }
@@ -70,7 +74,7 @@ export async function exchangeJson(
     });
     if (!accept(response.status)) {
       await response.body?.cancel().catch(() => undefined);
-      throw new UpstreamError(`answered HTTP ${response.status}`);
+      throw new UpstreamError(`answered HTTP ${response.status}`, response.status);
     }
     const json: unknown = JSON.parse(await readCapped(response));
     if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UpstreamError('answered with JSON that is not an object');

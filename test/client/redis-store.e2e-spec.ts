@@ -125,7 +125,7 @@ describe.each(testMatrix())('OAuth client: the store in Redis, two instances, on
     const token = (await browser.get(`${rig.a.url}/as-user/token`)).body.token as string;
     const session = browser.jar.get('authnest_rp_session')!.value;
     const entries = await rig.entries();
-    expect(entries.size).toBe(1); // the attempt was taken; the session is the one entry
+    expect(entries.size).toBe(2); // the attempt was taken; the session and its UserInfo (OAuthUserInfo's cache) remain
     const secrets = [token, state, session, session.split('.')[0], 'alice@example.com', 'Alice Example', 'user-alice', 'web-app-secret-01'];
     for (const [key, value] of entries) {
       expect(key).toMatch(/^authnest:client:[0-9a-f]{64}$/);

@@ -10,7 +10,10 @@ export interface IdTokenExpectations {
   provider: string;
   issuer: string;
   clientId: string;
+  /** The login's `nonce`: the token's must equal it (absent is allowed only with `nonceOptional`). */
   nonce: string;
+  /** A refreshed ID token (Core section 12.2) need not repeat the nonce; one that does must repeat it exactly. */
+  nonceOptional?: boolean;
   /** ms since the epoch. */
   now: number;
   /** Seconds of clock skew tolerated. */
@@ -44,6 +47,7 @@ export async function checkIdToken(idToken: string, jwks: ProviderJwks, expected
   if ((audiences.length > 1 || payload.azp !== undefined) && payload.azp !== expected.clientId) {
     throw new OAuthClientError(expected.provider, 'invalid_id_token', 'The ID token was refused: azp is not this client');
   }
-  if (payload.nonce !== expected.nonce) throw new OAuthClientError(expected.provider, 'invalid_id_token', 'The ID token was refused: wrong nonce');
+  const nonceOk = payload.nonce === expected.nonce || (expected.nonceOptional === true && payload.nonce === undefined);
+  if (!nonceOk) throw new OAuthClientError(expected.provider, 'invalid_id_token', 'The ID token was refused: wrong nonce');
   return payload;
 }

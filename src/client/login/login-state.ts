@@ -33,3 +33,8 @@ export interface OAuthSession {
 export function safeReturnTo(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7E]*$/.test(value) ? value : '/';
 }
+
+/** The store key of a session's cached UserInfo (`OAuthUserInfo`), beside the session's own key. */
+export function userInfoKey(sessionKey: string): string {
+  return `userinfo:${sessionKey}`;
+}

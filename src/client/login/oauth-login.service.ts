@@ -11,17 +11,15 @@ import { appendQuery } from '../../server/authorize/authorization-response.js';
 import { formatScope } from '../../internal/scope.js';
 import { OAuthClientError } from '../oauth-client.error.js';
 import { OAUTH_CLIENT_OPTIONS, OAuthClients } from '../oauth-clients.service.js';
-import { ProviderJwks } from '../provider-jwks.js';
 import type { ResolvedOAuthClientOptions, ResolvedProvider } from '../resolve-oauth-client-options.js';
 import { requestTokens } from '../token-request.js';
-import { checkIdToken } from './id-token-check.js';
-import { safeReturnTo, type LoginAttempt, type OAuthSession } from './login-state.js';
+import { IdTokens } from './id-tokens.service.js';
+import { safeReturnTo, userInfoKey, type LoginAttempt, type OAuthSession } from './login-state.js';
 import { SealedEntries } from './sealed-entries.service.js';
 import { fetchUserInfo } from './userinfo-request.js';
 
 const BROWSER_COOKIE = 'authnest_rp_browser';
 const SESSION_COOKIE = 'authnest_rp_session';
-const LEEWAY = 30;
 
 /** What a finished login gives the host: the session and the response that sets its cookie and goes back. */
 export interface FinishedLogin {
@@ -40,12 +38,12 @@ export interface FinishedLogin {
 @Injectable()
 export class OAuthLogin {
   private readonly signer?: CookieSigner;
-  private readonly jwks = new Map<string, ProviderJwks>();
 
   constructor(
     @Inject(OAUTH_CLIENT_OPTIONS) private readonly options: ResolvedOAuthClientOptions,
     private readonly clients: OAuthClients,
     private readonly entries: SealedEntries,
+    private readonly idTokens: IdTokens,
     private readonly clock: Clock,
   ) {
     const secret = options.encryptionSecret;
@@ -111,14 +109,7 @@ export class OAuthLogin {
       this.clock.now(),
     );
     if (!tokens.idToken) throw new OAuthClientError(provider.name, 'invalid_id_token', 'The token response has no ID token');
-    const idClaims = await checkIdToken(tokens.idToken, this.jwksOf(provider, client), {
-      provider: provider.name,
-      issuer: provider.issuer!,
-      clientId: provider.clientId,
-      nonce: attempt.nonce,
-      now: this.clock.now(),
-      leeway: LEEWAY,
-    });
+    const idClaims = await this.idTokens.atLogin(provider, tokens.idToken, attempt.nonce);
     const userinfo = metadata.endpoints.userinfo ? await fetchUserInfo(provider.name, metadata.endpoints.userinfo, tokens.accessToken, this.options.timeoutMs) : {};
     if (userinfo.sub !== undefined && userinfo.sub !== idClaims.sub) throw new OAuthClientError(provider.name, 'invalid_userinfo', 'UserInfo names another user than the ID token');
     const now = this.clock.now();
@@ -133,6 +124,10 @@ export class OAuthLogin {
     await this.endCurrentSession(request);
     const token = randomToken(32);
     await this.entries.put(token, session, session.expiresAt);
+    // UserInfo just read is the first entry of the session's user-info cache (`OAuthUserInfo`).
+    if (metadata.endpoints.userinfo && this.options.userInfoTtl > 0) {
+      await this.entries.put(userInfoKey(token), userinfo, Math.min(now + this.options.userInfoTtl * 1000, session.expiresAt));
+    }
     const cookie = this.cookie(SESSION_COOKIE, signer.sign('rp-session', token), this.options.sessionTtl);
     return { session, response: seeOther(attempt.returnTo, [cookie]) };
   }
@@ -172,15 +167,6 @@ export class OAuthLogin {
     return provider as ResolvedProvider & { login: NonNullable<ResolvedProvider['login']> };
   }
 
-  private jwksOf(provider: ResolvedProvider, client: ReturnType<OAuthClients['get']>): ProviderJwks {
-    let jwks = this.jwks.get(provider.name);
-    if (!jwks) {
-      jwks = new ProviderJwks(provider.name, () => client.endpoint('jwks'), this.options.timeoutMs, this.clock);
-      this.jwks.set(provider.name, jwks);
-    }
-    return jwks;
-  }
-
   private sessionToken(request: BrowserRequest): string | undefined {
     const { signer } = this.secrets();
     return cookieValues(request, SESSION_COOKIE).map((value) => signer.verify('rp-session', value)).find((token) => token !== undefined);
@@ -188,7 +174,13 @@ export class OAuthLogin {
 
   private async endCurrentSession(request: BrowserRequest): Promise<void> {
     const token = this.sessionToken(request);
-    if (token !== undefined) await this.entries.delete(token);
+    if (token !== undefined) await this.endSession(token);
+  }
+
+  /** Removes a session and its cached UserInfo from the store. */
+  async endSession(key: string): Promise<void> {
+    await this.entries.delete(key);
+    await this.entries.delete(userInfoKey(key));
   }
 
   private secrets(): { signer: CookieSigner } {

@@ -5,6 +5,7 @@ import { OAuthClientError } from '../oauth-client.error.js';
 import { OAUTH_CLIENT_OPTIONS, OAuthClients } from '../oauth-clients.service.js';
 import type { ResolvedOAuthClientOptions } from '../resolve-oauth-client-options.js';
 import { requestTokens } from '../token-request.js';
+import { IdTokens } from './id-tokens.service.js';
 import type { OAuthSession } from './login-state.js';
 import { OAuthLogin } from './oauth-login.service.js';
 import { SealedEntries } from './sealed-entries.service.js';
@@ -19,8 +20,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The signed-in user's provider tokens: `accessToken(request)` is the session's access token, refreshed first (the
  * refresh_token grant, RFC 6749 section 6) when it has less than `refreshSkew` seconds left. One refresh per session
  * at a time: concurrent requests in this process share it, and other instances wait on a lock in the store and read
- * its result. A refused refresh (`invalid_grant`: revoked, expired) ends the session: the answer is then undefined
- * and `OAuthSessionGuard` sends 401. `fetch` calls an API with that token and, on 401, refreshes once and retries.
+ * its result. An ID token the refresh returns is validated (OpenID Connect Core section 12.2: signature, the same
+ * `iss`, `sub`, `aud` and `auth_time`) and its claims replace the session's. A refused refresh (`invalid_grant`:
+ * revoked, expired) or a refreshed ID token that does not hold ends the session: the answer is then undefined and
+ * `OAuthSessionGuard` sends 401; a provider that cannot be reached is an `OAuthClientError` `unavailable` and the
+ * session stays. `fetch` calls an API with that token and, on 401, refreshes once and retries.
  */
 @Injectable()
 export class OAuthSessionTokens {
@@ -31,6 +35,7 @@ export class OAuthSessionTokens {
     private readonly clients: OAuthClients,
     private readonly login: OAuthLogin,
     private readonly entries: SealedEntries,
+    private readonly idTokens: IdTokens,
     private readonly clock: Clock,
   ) {}
 
@@ -40,6 +45,15 @@ export class OAuthSessionTokens {
     if (!current) return undefined;
     const fresh = this.fresh(current.session) ? current.session : await this.refresh(current.key, current.session);
     return fresh?.tokens.accessToken;
+  }
+
+  /**
+   * Refreshes the request's tokens now, whatever their expiry (an API refused the access token), shared with any
+   * refresh of the session in flight; resolves the new access token, or undefined when the session ended.
+   */
+  async refreshed(request: BrowserRequest): Promise<string | undefined> {
+    const current = await this.login.currentSession(request);
+    return current ? (await this.refresh(current.key, current.session))?.tokens.accessToken : undefined;
   }
 
   /** `fetch` as the signed-in user (`Authorization: Bearer`); on 401 the tokens are refreshed once and the call repeated. */
@@ -54,9 +68,8 @@ export class OAuthSessionTokens {
     const first = await send(token);
     if (first.status !== 401) return first;
     await first.body?.cancel().catch(() => undefined);
-    const current = await this.login.currentSession(request);
-    const refreshed = current ? await this.refresh(current.key, current.session) : undefined;
-    return refreshed ? send(refreshed.tokens.accessToken) : first;
+    const refreshed = await this.refreshed(request);
+    return refreshed !== undefined ? send(refreshed) : first;
   }
 
   private fresh(session: OAuthSession): boolean {
@@ -90,8 +103,10 @@ export class OAuthSessionTokens {
         this.options.timeoutMs,
         this.clock.now(),
       );
+      const idClaims = tokens.idToken ? await this.idTokens.afterRefresh(provider, tokens.idToken, session) : undefined;
       const updated: OAuthSession = {
         ...session,
+        claims: idClaims ? { ...session.claims, ...idClaims } : session.claims,
         tokens: {
           accessToken: tokens.accessToken,
           expiresAt: tokens.expiresAt,
@@ -103,7 +118,7 @@ export class OAuthSessionTokens {
       await this.entries.put(key, updated, session.expiresAt);
       return updated;
     } catch (error) {
-      if (error instanceof OAuthClientError && error.code === 'invalid_grant') return this.end(key);
+      if (error instanceof OAuthClientError && (error.code === 'invalid_grant' || error.code === 'invalid_id_token')) return this.end(key);
       throw error;
     } finally {
       await this.entries.delete(lock);
@@ -121,7 +136,7 @@ export class OAuthSessionTokens {
   }
 
   private async end(key: string): Promise<undefined> {
-    await this.entries.delete(key);
+    await this.login.endSession(key);
     return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { createHmac, KeyObject, sign as cryptoSign } from 'node:crypto';
-import { Controller, Get, HttpException, Param, Query, Req, Res, type INestApplication } from '@nestjs/common';
+import { Controller, Get, HttpException, Param, Query, Req, Res, type INestApplication, type Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { decodeJwt, decodeProtectedHeader, type CryptoKey } from 'jose';
@@ -68,6 +68,9 @@ export interface LoginRigOptions {
   loginTtl?: number;
   /** Login scopes of both providers. */
   scopes?: string[];
+  userInfoTtl?: number;
+  /** More controllers of the client app. */
+  controllers?: Type[];
 }
 
 /**
@@ -116,7 +119,8 @@ export async function bootLoginRig(platform: Platform, db: Database, options: Lo
     encryptionSecret: TEST_SECRET,
     sessionTtl: options.sessionTtl,
     loginTtl: options.loginTtl,
-  });
+    userInfoTtl: options.userInfoTtl,
+  }, options.controllers);
   const tamper: LoginRig['tamper'] = new Map();
   const install = () => {
     proxy.rewrite = (answer, exchange) => tamper.get(exchange.path)?.(answer as Record<string, unknown>, exchange) ?? answer;
@@ -145,8 +149,8 @@ export async function bootLoginRig(platform: Platform, db: Database, options: Lo
   };
 }
 
-async function bootRelyingParty(platform: Platform, port: number, clock: Clock, options: OAuthClientModuleOptions): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [OAuthClientModule.forRoot(options)], controllers: [LoginController, RigController] })
+async function bootRelyingParty(platform: Platform, port: number, clock: Clock, options: OAuthClientModuleOptions, controllers: Type[] = []): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [OAuthClientModule.forRoot(options)], controllers: [LoginController, RigController, ...controllers] })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
