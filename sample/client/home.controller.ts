@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpException, Post, Req, Res } from '@nestjs/common';
-import { OAuthClientError, OAuthLogin, OAuthSessionTokens, PageResponder, type BrowserRequest } from 'authnest';
+import { OAuthClientError, OAuthLogin, OAuthSessionTokens, OAuthUserInfo, PageResponder, type BrowserRequest } from 'authnest';
 import { AUTH_ISSUER } from './client-app.module.js';
 
 const escape = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -11,6 +11,7 @@ export class HomeController {
   constructor(
     private readonly login: OAuthLogin,
     private readonly tokens: OAuthSessionTokens,
+    private readonly userInfo: OAuthUserInfo,
     private readonly responder: PageResponder,
   ) {}
 
@@ -19,8 +20,10 @@ export class HomeController {
   async home(@Req() request: BrowserRequest): Promise<string> {
     const session = await this.login.session(request);
     if (!session) return page('<h1>Not signed in</h1><p><a href="/login">Sign in with the sample server</a></p>');
+    // UserInfo, cached in the store for userInfoTtl; the login's claims when the provider cannot be asked.
+    const claims = (await this.userInfo.get(request).catch(() => undefined)) ?? session.claims;
     return page(
-      `<h1>Signed in as ${escape(session.claims.name ?? session.sub)}</h1><p>${escape(session.claims.email ?? '')}</p>` +
+      `<h1>Signed in as ${escape(claims.name ?? session.sub)}</h1><p>${escape(claims.email ?? '')}</p>` +
         '<p><a href="/posts">Call the API as you</a></p><form method="post" action="/logout"><button>Sign out</button></form>',
     );
   }
