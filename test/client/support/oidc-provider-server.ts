@@ -41,9 +41,32 @@ export interface TokenRequest {
   basic: boolean;
 }
 
+/** Optional changes to the provider `startOidcProvider` starts (each one additive: without them it is as described there). */
+export interface OidcProviderOptions {
+  /**
+   * Its issuer, e.g. the URL of a CountingProxy in front of it. Every request is then taken as addressed to the
+   * issuer's host (its Host header is replaced), so the absolute URLs it writes (discovery, redirects, the token
+   * endpoint as a client assertion's audience) are the issuer's, not the port it listens on.
+   * @default its own URL
+   */
+  issuer?: string;
+  /** Members replacing those of the code-flow client's registration (e.g. `grant_types`). */
+  webClient?: Record<string, unknown>;
+  /** More clients to register (node-oidc-provider client metadata). */
+  clients?: Record<string, unknown>[];
+  /** Its signing keys (private JWKs with `kid`, `alg`); a second provider can sign with the first one's keys. */
+  signingKeys?: JWK[];
+  /** Configuration members replacing the defaults here (`ttl` and `features` are merged member by member). */
+  configuration?: Record<string, unknown>;
+}
+
 export interface OidcProviderServer {
-  /** Its issuer: its real URL, `http://127.0.0.1:<port>`. */
+  /** Its issuer: its real URL, `http://127.0.0.1:<port>` (or `options.issuer`). */
   url: string;
+  /** Where it listens, `http://127.0.0.1:<port>` (the same as `url` without `options.issuer`). */
+  origin: string;
+  /** Its private signing keys. */
+  signingKeys: JWK[];
   /** Token requests since the start (or `tokenRequests.length = 0`). */
   tokenRequests: TokenRequest[];
   /** Server errors the provider emitted (a test asserts there are none). */
@@ -63,10 +86,13 @@ async function signingKey(alg: 'RS256' | 'ES256'): Promise<JWK> {
  * claims for the account id that logged in. The code-flow client redirects to `${appUrl}/callback` and back to
  * `${appUrl}/` after logout.
  */
-export async function startOidcProvider(appUrl: string): Promise<OidcProviderServer> {
+export async function startOidcProvider(appUrl: string, options: OidcProviderOptions = {}): Promise<OidcProviderServer> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = options.issuer ?? origin;
+  const signingKeys = options.signingKeys ?? [await signingKey('RS256'), await signingKey('ES256')];
+  const { ttl, features, ...configuration } = options.configuration ?? {};
   const serviceClient = (client: { id: string; secret: string }, method: string) => ({
     client_id: client.id,
     client_secret: client.secret,
@@ -88,7 +114,9 @@ export async function startOidcProvider(appUrl: string): Promise<OidcProviderSer
         redirect_uris: [`${appUrl}/callback`],
         post_logout_redirect_uris: [`${appUrl}/`],
         token_endpoint_auth_method: 'client_secret_basic',
+        ...options.webClient,
       },
+      ...(options.clients ?? []),
     ],
     scopes: ['openid', 'offline_access', 'api:read', 'api:write', 'api:admin'], // api:admin: no client may have it
     claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
@@ -102,10 +130,21 @@ export async function startOidcProvider(appUrl: string): Promise<OidcProviderSer
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       revocation: { enabled: true },
+      ...(features as Record<string, unknown> | undefined),
     },
-    jwks: { keys: [await signingKey('RS256'), await signingKey('ES256')] },
+    jwks: { keys: signingKeys },
     cookies: { keys: ['oidc-provider-interop-cookie-key-0123456789'] },
-    ttl: { AccessToken: 3600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 3600, Interaction: 600, Session: 3600, Grant: 3600 },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      IdToken: 3600,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      ...(ttl as Record<string, number> | undefined),
+    },
+    ...configuration,
   });
   const tokenRequests: TokenRequest[] = [];
   const serverErrors: unknown[] = [];
@@ -116,9 +155,16 @@ export async function startOidcProvider(appUrl: string): Promise<OidcProviderSer
       tokenRequests.push({ status: ctx.status, clientId: ctx.oidc?.client?.clientId, basic: /^basic /i.test(ctx.get('authorization')) });
     }
   });
-  server.on('request', provider.callback());
+  const callback = provider.callback();
+  const host = new URL(url).host;
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    request.headers.host = host;
+    callback(request, response);
+  });
   return {
     url,
+    origin,
+    signingKeys,
     tokenRequests,
     serverErrors,
     close: () => {
