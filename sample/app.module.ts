@@ -4,7 +4,7 @@ import { AuthModule, BearerAuthGuard } from 'authnest';
 import { DataSource } from 'typeorm';
 import { MeController } from './api/me.controller.js';
 import { PostsController } from './api/posts.controller.js';
-import { DEMO_API, DEMO_CLIENT, DEMO_SPA, ISSUER, SAMPLE_SCOPES } from './sample.config.js';
+import { DEMO_API, DEMO_CLIENT, DEMO_DEVICE, DEMO_SPA, ISSUER, SAMPLE_SCOPES } from './sample.config.js';
 import { SampleDatabaseModule } from './sample-database.module.js';
 import { SampleUsersModule } from './users/sample-users.module.js';
 
@@ -18,7 +18,7 @@ import { SampleUsersModule } from './users/sample-users.module.js';
         issuer: ISSUER,
         database: { dataSource },
         scopes: SAMPLE_SCOPES,
-        clients: [DEMO_CLIENT, DEMO_SPA, DEMO_API],
+        clients: [DEMO_CLIENT, DEMO_SPA, DEMO_DEVICE, DEMO_API],
         signing: { encryptionSecret: process.env.AUTHNEST_ENCRYPTION_SECRET, secretFile: 'data/.authnest/secret.key' },
       }),
     }),

@@ -1,4 +1,4 @@
-import type { ClientSeed } from 'authnest';
+import { DEVICE_CODE_GRANT_TYPE, type ClientSeed } from 'authnest';
 
 /** Port and issuer of the sample (PORT, ISSUER). */
 export const PORT = Number(process.env.PORT ?? 3000);
@@ -37,6 +37,18 @@ export const DEMO_SPA: ClientSeed = {
   scopes: SAMPLE_SCOPES,
   redirectUris: ['http://127.0.0.1:8080/callback'],
   postLogoutRedirectUris: ['http://127.0.0.1:8080/logged-out'],
+};
+
+/**
+ * DEMO ONLY: a public device client (a TV app, a command-line tool) without a browser of its own: it asks for a code at
+ * /oauth/device_authorization, the user enters it at /oauth/device, and it polls /oauth/token (RFC 8628).
+ */
+export const DEMO_DEVICE: ClientSeed = {
+  clientId: 'demo-device',
+  name: 'Demo device',
+  authMethods: ['none'],
+  grantTypes: [DEVICE_CODE_GRANT_TYPE, 'refresh_token'],
+  scopes: SAMPLE_SCOPES,
 };
 
 /** DEMO ONLY: the separate API's own client, allowed to introspect tokens. */

@@ -39,6 +39,9 @@ import { LogoutService } from './server/oidc/logout/logout.service.js';
 import { NonceStore } from './persistence/stores/nonce.store.js';
 import { SessionClientStore } from './persistence/stores/session-client.store.js';
 import { browserFlowControllers, browserFlowProviders } from './server/interaction/browser-flow.providers.js';
+import { jwtAssertionProviders } from './server/rfc7523/rfc7523.providers.js';
+import { deviceFlowControllers, deviceFlowProviders } from './server/rfc8628/device-flow.providers.js';
+import { registrationControllers, registrationProviders } from './server/rfc7591/registration.providers.js';
 import { InteractionService } from './server/interaction/interaction.service.js';
 import { PageResponder } from './server/interaction/http/page-responder.service.js';
 import { encryptionSecretProvider } from './tokens/encryption-secret.provider.js';
@@ -77,6 +80,8 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     IntrospectionController,
     ...browserFlowControllers,
     ...openIdControllers,
+    ...deviceFlowControllers,
+    ...registrationControllers,
   ],
   providers: [
     ...optionProviders,
@@ -120,6 +125,9 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     { provide: BEARER_REALM, inject: [AUTH_OPTIONS], useFactory: (options: ResolvedAuthOptions) => options.resource.realm },
     ...browserFlowProviders,
     ...openIdProviders,
+    ...jwtAssertionProviders,
+    ...deviceFlowProviders,
+    ...registrationProviders,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ],
   exports: exported,

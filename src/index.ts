@@ -46,6 +46,12 @@ export type { PageResponse, PageCookie } from './server/interaction/http/page-re
 export type { BrowserRequest } from './server/interaction/http/browser-request.js';
 export type { PromptValue, ResponseMode } from './server/authorize/authorization-request.js';
 export * from './options/oidc-options.interface.js';
+export * from './options/device-flow-options.interface.js';
+export * from './options/registration-options.interface.js';
+export * from './options/client-auth-options.interface.js';
+export * from './options/jwt-bearer-options.interface.js';
+export { JWT_BEARER_GRANT } from './server/rfc7523/jwt-bearer.grant.js';
+export { DEVICE_CODE_GRANT_TYPE } from './server/rfc8628/device-codes.service.js';
 export { STANDARD_SCOPE_CLAIMS } from './server/oidc/standard-claims.js';
 export type { RequestedClaims } from './server/oidc/claims-request.js';
 export { BACKCHANNEL_LOGOUT_EVENT } from './server/oidc/logout/backchannel-logout.service.js';

@@ -1,7 +1,7 @@
 import type { AuthDatabaseOptions } from '../options/auth-options.interface.js';
 
 /** How the client authenticates at the provider's token endpoint (RFC 6749 section 2.3, RFC 7591 section 2). */
-export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 
 /** A private JSON Web Key (RFC 7517) of this app, for `private_key_jwt`: RSA, EC or OKP, with `d`. */
 export type PrivateJwk = Record<string, unknown> & { kty: string; d: string };
@@ -56,7 +56,7 @@ export interface OAuthProviderOptions {
   clientSecret?: string;
   /**
    * `private_key_jwt` (RFC 7523 section 2.2, OpenID Connect Core section 9) signs a short-lived client assertion with
-   * `privateKey` instead of sending a secret.
+   * `privateKey` instead of sending a secret; `client_secret_jwt` signs it HS256 with `clientSecret`.
    * @default 'client_secret_basic' with a secret, 'private_key_jwt' with a private key, 'none' without either
    */
   authMethod?: ClientAuthenticationMethod;

@@ -24,7 +24,7 @@ export class OAuthProviderOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => ProviderEndpointsSchema) endpoints?: ProviderEndpointsSchema;
   @IsString() @MinLength(1) @MaxLength(255) @Matches(/^[\x20-\x7E]+$/, { message: 'clientId must be printable ASCII' }) clientId: string;
   @IsOptional() @IsString() @MinLength(1) @MaxLength(512) clientSecret?: string;
-  @IsOptional() @IsIn(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']) authMethod?: string;
+  @IsOptional() @IsIn(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']) authMethod?: string;
   @IsOptional() @IsObject() privateKey?: Record<string, unknown>;
   @IsOptional() @IsArray() @ArrayUnique() @Matches(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { each: true, message: 'each scope must be an RFC 6749 scope token' })
   scopes?: string[];

@@ -59,7 +59,7 @@ function resolveProvider(name: string, raw: OAuthProviderOptions, problems: stri
   }
   if (raw.issuer === undefined && endpoints.token === undefined) problems.push(`${path}: give issuer (for discovery) or endpoints.token`);
   const authMethod = (raw.authMethod as ClientAuthenticationMethod | undefined) ?? (raw.clientSecret ? 'client_secret_basic' : raw.privateKey ? 'private_key_jwt' : 'none');
-  if ((authMethod === 'client_secret_basic' || authMethod === 'client_secret_post') && !raw.clientSecret) problems.push(`${path}.clientSecret: required for ${authMethod}`);
+  if ((authMethod === 'client_secret_basic' || authMethod === 'client_secret_post' || authMethod === 'client_secret_jwt') && !raw.clientSecret) problems.push(`${path}.clientSecret: required for ${authMethod}`);
   if (authMethod === 'none' && (raw.clientSecret || raw.privateKey)) problems.push(`${path}.authMethod: a client with a secret or key must not use 'none'`);
   if (authMethod === 'private_key_jwt' && !isPrivateJwk(raw.privateKey)) problems.push(`${path}.privateKey: a private JWK (kty RSA, EC or OKP, with d) is required for private_key_jwt`);
   const issuer = raw.issuer?.replace(/\/+$/, '');

@@ -1,5 +1,5 @@
 import { exchangeJson, UpstreamError } from '../internal/outbound-http.js';
-import { CLIENT_ASSERTION_TYPE, clientAssertion } from './client-assertion.js';
+import { CLIENT_ASSERTION_TYPE, clientAssertion, secretClientAssertion } from './client-assertion.js';
 import { parseScope } from '../internal/scope.js';
 import { OAuthClientError } from './oauth-client.error.js';
 import type { ResolvedProvider } from './resolve-oauth-client-options.js';
@@ -26,7 +26,7 @@ function basicCredentials(clientId: string, secret: string): string {
 
 /**
  * POSTs a token request with the provider's client authentication (`client_secret_basic`, `client_secret_post`,
- * `private_key_jwt` or `none`) and reads the answer: 200 with a Bearer `access_token`, or the provider's error (RFC 6749 section 5.2) as an
+ * `client_secret_jwt`, `private_key_jwt` or `none`) and reads the answer: 200 with a Bearer `access_token`, or the provider's error (RFC 6749 section 5.2) as an
  * `OAuthClientError` with its code. Anything else (down, slow, not JSON, another token type) is `unavailable`.
  */
 export async function requestTokens(
@@ -41,9 +41,13 @@ export async function requestTokens(
   if (provider.authMethod === 'client_secret_basic') headers.authorization = basicCredentials(provider.clientId, provider.clientSecret!);
   else form.set('client_id', provider.clientId);
   if (provider.authMethod === 'client_secret_post') form.set('client_secret', provider.clientSecret!);
-  if (provider.authMethod === 'private_key_jwt') {
+  if (provider.authMethod === 'private_key_jwt' || provider.authMethod === 'client_secret_jwt') {
     form.set('client_assertion_type', CLIENT_ASSERTION_TYPE);
-    form.set('client_assertion', await clientAssertion(provider.name, provider.clientId, provider.privateKey!, tokenEndpoint, now));
+    const assertion =
+      provider.authMethod === 'private_key_jwt'
+        ? await clientAssertion(provider.name, provider.clientId, provider.privateKey!, tokenEndpoint, now)
+        : await secretClientAssertion(provider.clientId, provider.clientSecret!, tokenEndpoint, now);
+    form.set('client_assertion', assertion);
   }
   let answer: { status: number; json: Record<string, unknown> };
   try {

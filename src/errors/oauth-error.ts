@@ -1,7 +1,7 @@
 /**
  * Every error code authnest puts on the wire: RFC 6749 section 5.2 and 4.1.2.1, RFC 6750 section 3.1,
- * RFC 7009 section 2.2.1, OpenID Connect Core section 3.1.2.6 (`prompt=none` answers). A closed union: a code
- * outside it cannot be thrown by mistake.
+ * RFC 7009 section 2.2.1, OpenID Connect Core section 3.1.2.6 (`prompt=none` answers), RFC 8628 section 3.5 (device
+ * polling). A closed union: a code outside it cannot be thrown by mistake.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -18,7 +18,15 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'unsupported_token_type'
   | 'login_required'
-  | 'consent_required';
+  | 'consent_required'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
+  /** RFC 7591 section 3.2.2 (dynamic client registration). */
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement'
+  | 'unapproved_software_statement';
 
 /** The JSON body of an error response (RFC 6749 section 5.2). */
 export interface OAuthErrorBody {

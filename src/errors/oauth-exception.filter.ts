@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { PROTOCOL_PATHS } from '../server/endpoint-paths.js';
+import { isProtocolPath } from '../server/endpoint-paths.js';
 import { OAuthError } from './oauth-error.js';
 import { InvalidRequestError, ServerError } from './oauth-errors.js';
 
@@ -47,7 +47,7 @@ export class OAuthExceptionFilter extends BaseExceptionFilter {
 
   private toOAuthError(exception: unknown, path: string): OAuthError | undefined {
     if (exception instanceof OAuthError) return exception;
-    if (!PROTOCOL_PATHS.has(path)) return undefined;
+    if (!isProtocolPath(path)) return undefined;
     const status = statusOf(exception);
     if (status === 404 || status === 405) return undefined;
     if (status !== undefined && status < 500) {

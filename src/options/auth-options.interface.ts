@@ -1,6 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { AuthorizationOptions, InteractionOptions, LoginRateLimitOptions, RefreshTokenOptions } from './flow-options.interface.js';
+import type { ClientAssertionOptions, ClientJwks } from './client-auth-options.interface.js';
+import type { JwtBearerOptions } from './jwt-bearer-options.interface.js';
 import type { OpenIdOptions, SubjectType } from './oidc-options.interface.js';
+import type { DeviceFlowOptions } from './device-flow-options.interface.js';
+import type { RegistrationOptions } from './registration-options.interface.js';
 
 /** How an access token is represented on the wire. */
 export type AccessTokenFormat = 'jwt' | 'opaque';
@@ -8,8 +12,11 @@ export type AccessTokenFormat = 'jwt' | 'opaque';
 /** JWS algorithms authnest signs with. */
 export type SigningAlgorithm = 'ES256' | 'RS256' | 'EdDSA';
 
-/** Client authentication methods at the token endpoint (RFC 7591 section 2). */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/**
+ * Client authentication methods at the token endpoint (RFC 7591 section 2; `private_key_jwt` and
+ * `client_secret_jwt`: RFC 7523 section 2.2, OpenID Connect Core section 9).
+ */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
 
 /** Whether pending migrations run at boot or only are checked (boot fails when one is pending). */
 export type MigrationsMode = 'run' | 'check';
@@ -132,7 +139,9 @@ export interface ClientSeed {
   /** The `client_id`. */
   clientId: string;
   /**
-   * The secret of a confidential client; stored only as a scrypt hash. Omit for public clients.
+   * The secret of a confidential client; stored only as a scrypt hash (and, for `client_secret_jwt`, which needs
+   * the secret itself as HMAC key, also sealed with AES-256-GCM under `signing.encryptionSecret`). Omit for public
+   * clients.
    * @default undefined
    */
   clientSecret?: string;
@@ -143,9 +152,25 @@ export interface ClientSeed {
   name?: string;
   /**
    * Authentication methods this client may use at the token endpoint.
-   * @default ['client_secret_basic'] (['none'] without a secret)
+   * @default ['client_secret_basic'] (['private_key_jwt'] with `jwks` or `jwksUri`, ['none'] without a secret)
    */
   authMethods?: ClientAuthMethod[];
+  /**
+   * The client's public keys for `private_key_jwt` (give `jwks` or `jwksUri`, not both).
+   * @default undefined
+   */
+  jwks?: ClientJwks;
+  /**
+   * Where the client publishes its public keys for `private_key_jwt`: https, fetched with bounds (see
+   * `clientAssertions`).
+   * @default undefined
+   */
+  jwksUri?: string;
+  /**
+   * The only JWS algorithm accepted for this client's assertions (`token_endpoint_auth_signing_alg`).
+   * @default any asymmetric algorithm for private_key_jwt, HS256/HS384/HS512 for client_secret_jwt
+   */
+  tokenEndpointAuthSigningAlg?: string;
   /**
    * Grant types this client may use.
    * @default ['client_credentials']
@@ -256,4 +281,12 @@ export interface AuthModuleOptions {
   loginRateLimit?: LoginRateLimitOptions;
   /** @default { idTokenTtl: 3600, requireNonce: false, scopeClaimsInIdToken: false, scopeClaims: {}, backchannelLogoutTimeoutMs: 5000 } */
   oidc?: OpenIdOptions;
+  /** @default { codeTtl: 600, interval: 5, userCodeLength: 8, verificationUri: `<issuer>/oauth/device`, userCodeRateLimit: { perAddress: { max: 30, window: 900 }, perBrowser: { max: 10, window: 900 } } } */
+  deviceFlow?: DeviceFlowOptions;
+  /** @default { maxLifetime: 300, jwksCacheTtl: 300, jwksTimeoutMs: 2500, allowPrivateJwksUri: false } */
+  clientAssertions?: ClientAssertionOptions;
+  /** @default { issuers: [] } */
+  jwtBearer?: JwtBearerOptions;
+  /** @default { mode: 'disabled' } (see `RegistrationOptions` for every default) */
+  registration?: RegistrationOptions;
 }

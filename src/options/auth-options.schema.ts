@@ -5,6 +5,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -20,7 +21,11 @@ import {
   LoginRateLimitOptionsSchema,
   RefreshTokenOptionsSchema,
 } from './flow-options.schema.js';
+import { ClientAssertionOptionsSchema } from './client-auth-options.schema.js';
+import { JwtBearerOptionsSchema } from './jwt-bearer-options.schema.js';
 import { OpenIdOptionsSchema } from './oidc-options.schema.js';
+import { DeviceFlowOptionsSchema } from './device-flow-options.schema.js';
+import { RegistrationOptionsSchema } from './registration-options.schema.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLIENT_ID = /^[\x21-\x7E]+$/;
@@ -53,7 +58,7 @@ export class ClientSeedSchema {
   clientId: string;
   @IsOptional() @IsString() @MinLength(8) @MaxLength(512) clientSecret?: string;
   @IsOptional() @IsString() @MaxLength(255) name?: string;
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(['client_secret_basic', 'client_secret_post', 'none'], { each: true })
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'], { each: true })
   authMethods?: string[];
   @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) grantTypes?: string[];
   @IsOptional() @IsArray() @ArrayUnique() @Matches(SCOPE_TOKEN, { each: true }) scopes?: string[];
@@ -67,6 +72,10 @@ export class ClientSeedSchema {
   @IsOptional() @IsString() backchannelLogoutUri?: string;
   @IsOptional() @IsIn(['public', 'pairwise']) subjectType?: string;
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'sectorIdentifier must be a host name' }) sectorIdentifier?: string;
+  @IsOptional() @IsObject() jwks?: Record<string, unknown>;
+  @IsOptional() @IsString() jwksUri?: string;
+  @IsOptional() @IsString() @Matches(/^(?:[RP]S|ES)(?:256|384|512)$|^EdDSA$|^Ed25519$|^HS(?:256|384|512)$/, { message: 'tokenEndpointAuthSigningAlg must be a JWS algorithm other than none' })
+  tokenEndpointAuthSigningAlg?: string;
 }
 
 /** class-validator mirror of the SQLite database options. */
@@ -102,4 +111,8 @@ export class AuthModuleOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => InteractionOptionsSchema) interaction?: InteractionOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => LoginRateLimitOptionsSchema) loginRateLimit?: LoginRateLimitOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => OpenIdOptionsSchema) oidc?: OpenIdOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => DeviceFlowOptionsSchema) deviceFlow?: DeviceFlowOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => ClientAssertionOptionsSchema) clientAssertions?: ClientAssertionOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => RegistrationOptionsSchema) registration?: RegistrationOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => JwtBearerOptionsSchema) jwtBearer?: JwtBearerOptionsSchema;
 }

@@ -48,6 +48,19 @@ describe('resolveAuthOptions defaults', () => {
       clients: [],
       resource: { leeway: 5, jwtCacheTtl: 300, opaqueCacheTtl: 0, realm: ISSUER },
       clientSecretCacheTtl: 300,
+      clientAssertions: { maxLifetime: 300, jwksCacheTtl: 300, jwksTimeoutMs: 2500, allowPrivateJwksUri: false },
+      registration: {
+        mode: 'disabled',
+        initialAccessTokenHashes: [],
+        allowedScopes: [],
+        defaultScopes: [],
+        grantTypes: ['authorization_code', 'refresh_token'],
+        authMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
+        registrationAccessTokenTtl: 0,
+        secretBytes: 32,
+        rateLimit: { max: 20, window: 900 },
+      },
+      jwtBearer: { issuers: [] },
       purgeInterval: 3600,
       production: false,
       authorization: { codeTtl: 60, pkce: 'all-clients', allowPlainPkce: false },
@@ -61,6 +74,13 @@ describe('resolveAuthOptions defaults', () => {
         scopeClaims: STANDARD_SCOPE_CLAIMS,
         pairwiseSalt: undefined,
         backchannelLogoutTimeoutMs: 5000,
+      },
+      deviceFlow: {
+        codeTtl: 600,
+        interval: 5,
+        userCodeLength: 8,
+        verificationUri: `${ISSUER}/oauth/device`,
+        userCodeRateLimit: { perAddress: { max: 30, window: 900 }, perBrowser: { max: 10, window: 900 } },
       },
     });
   });
@@ -155,7 +175,7 @@ describe('resolveAuthOptions typos stop the boot, naming the option path', () =>
   it.each([
     ['accessToken.format', { accessToken: { format: 'JWT' } }],
     ['signing.algorithm', { signing: { algorithm: 'HS256' } }],
-    ['clients[0].authMethods', { clients: [client({ authMethods: ['client_secret_jwt'] })] }],
+    ['clients[0].authMethods', { clients: [client({ authMethods: ['tls_client_auth'] })] }],
     ['clients[0].accessTokenFormat', { clients: [client({ accessTokenFormat: 'paseto' })] }],
     ['database.migrations', { database: { type: 'sqlite', migrations: 'auto' } }],
     ['scopes', { scopes: ['read write'] }],

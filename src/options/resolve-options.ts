@@ -2,9 +2,12 @@ import { dirname, join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { isAcceptableRedirectUri, isSafeServerUrl } from '../internal/url-rules.js';
 import { AuthConfigError } from './auth-config.error.js';
-import type { AuthModuleOptions, ClientAuthMethod, ClientSeed } from './auth-options.interface.js';
+import type { AuthModuleOptions, ClientSeed } from './auth-options.interface.js';
 import { AuthModuleOptionsSchema, PostgresDatabaseSchema, SqliteDatabaseSchema } from './auth-options.schema.js';
+import { defaultAuthMethods, resolveClientAssertions, resolveClientKeys, resolveJwtBearerIssuers } from './resolve-client-auth.js';
+import { resolveDeviceFlowOptions } from './resolve-device-flow-options.js';
 import { resolveFlowOptions } from './resolve-flow-options.js';
+import { resolveRegistrationOptions } from './resolve-registration-options.js';
 import { resolveOpenIdClient, resolveOpenIdOptions } from './resolve-oidc-options.js';
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
 import { validationProblems } from './validation-problems.js';
@@ -39,17 +42,15 @@ export function resolveDatabase(options: AuthModuleOptions, problems: string[]):
   return { kind: 'sqlite', path: db.path ?? 'authnest.sqlite', migrations: db.migrations ?? 'run' };
 }
 
-function defaultAuthMethods(seed: ClientSeed): ClientAuthMethod[] {
-  return seed.clientSecret ? ['client_secret_basic'] : ['none'];
-}
-
-function resolveClient(seed: ClientSeed, index: number, scopes: Set<string>, problems: string[]): ResolvedClientSeed {
+/** A client seed with defaults, and its problems by option path (`clients[index]...`); also checks registered clients. */
+export function resolveClient(seed: ClientSeed, index: number, scopes: Set<string>, problems: string[]): ResolvedClientSeed {
   const path = `clients[${index}]`;
+  const authMethods = seed.authMethods ?? defaultAuthMethods(seed);
   const client: ResolvedClientSeed = {
     clientId: seed.clientId,
     clientSecret: seed.clientSecret,
     name: seed.name ?? seed.clientId,
-    authMethods: seed.authMethods ?? defaultAuthMethods(seed),
+    authMethods,
     grantTypes: seed.grantTypes ?? ['client_credentials'],
     scopes: seed.scopes ?? [],
     defaultScopes: seed.defaultScopes ?? [],
@@ -59,11 +60,12 @@ function resolveClient(seed: ClientSeed, index: number, scopes: Set<string>, pro
     firstParty: seed.firstParty ?? false,
     allowIntrospection: seed.allowIntrospection ?? false,
     ...resolveOpenIdClient(seed, seed.redirectUris ?? [], path, problems),
+    ...resolveClientKeys(seed, authMethods, path, problems),
   };
-  const secretMethods = client.authMethods.filter((method) => method !== 'none');
+  const secretMethods = client.authMethods.filter((method) => method !== 'none' && method !== 'private_key_jwt');
   if (secretMethods.length > 0 && !client.clientSecret) problems.push(`${path}.clientSecret: required for ${secretMethods.join(', ')}`);
-  if (client.clientSecret && client.authMethods.includes('none')) {
-    problems.push(`${path}.authMethods: a client with a secret must not allow 'none'`);
+  if ((client.clientSecret || client.jwks || client.jwksUri) && client.authMethods.includes('none')) {
+    problems.push(`${path}.authMethods: a client with a secret or keys must not allow 'none'`);
   }
   client.scopes.filter((scope) => !scopes.has(scope)).forEach((scope) => problems.push(`${path}.scopes: '${scope}' is not in scopes`));
   client.defaultScopes
@@ -109,6 +111,9 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
   }
   const flows = resolveFlowOptions(raw, problems);
   const oidc = resolveOpenIdOptions(raw, scopes, problems);
+  const jwtBearerIssuers = resolveJwtBearerIssuers(raw, seen, problems);
+  const deviceFlow = resolveDeviceFlowOptions(raw, issuer, problems);
+  const registration = resolveRegistrationOptions(raw, scopes, problems);
   if (problems.length > 0) throw new AuthConfigError(problems);
   return {
     ...flows,
@@ -135,6 +140,10 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
     clientSecretCacheTtl: raw.clientSecretCacheTtl ?? 300,
     purgeInterval: raw.purgeInterval ?? 3600,
     oidc,
+    deviceFlow,
+    clientAssertions: resolveClientAssertions(raw),
+    registration,
+    jwtBearer: { issuers: jwtBearerIssuers },
     production,
   };
 }

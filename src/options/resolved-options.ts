@@ -1,7 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { AccessTokenFormat, ClientAuthMethod, MigrationsMode, SigningAlgorithm } from './auth-options.interface.js';
+import type { ClientJwks } from './client-auth-options.interface.js';
 import type { PkcePolicy, RateLimitWindow } from './flow-options.interface.js';
 import type { SubjectType } from './oidc-options.interface.js';
+import type { ResolvedDeviceFlowOptions } from './resolve-device-flow-options.js';
+import type { ResolvedRegistrationOptions } from './resolve-registration-options.js';
 
 /** A client seed with every default applied. */
 export interface ResolvedClientSeed {
@@ -22,6 +25,27 @@ export interface ResolvedClientSeed {
   backchannelLogoutUri?: string;
   subjectType?: SubjectType;
   sectorIdentifier?: string;
+  /** Keys for private_key_jwt (RFC 7523): optional so `ClientService.upsert` callers may omit them. */
+  jwks?: ClientJwks;
+  jwksUri?: string;
+  tokenEndpointAuthSigningAlg?: string;
+}
+
+/** A trusted issuer of the JWT bearer grant, resolved. */
+export interface ResolvedJwtBearerIssuer {
+  issuer: string;
+  jwks: ClientJwks | null;
+  jwksUri: string | null;
+  /** Undefined: every client with the grant. */
+  clients?: string[];
+}
+
+/** Client assertion checks with defaults applied. */
+export interface ResolvedClientAssertions {
+  maxLifetime: number;
+  jwksCacheTtl: number;
+  jwksTimeoutMs: number;
+  allowPrivateJwksUri: boolean;
 }
 
 /** OpenID Provider options with defaults applied. */
@@ -60,5 +84,9 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   clientSecretCacheTtl: number;
   purgeInterval: number;
   oidc: ResolvedOpenIdOptions;
+  deviceFlow: ResolvedDeviceFlowOptions;
+  clientAssertions: ResolvedClientAssertions;
+  registration: ResolvedRegistrationOptions;
+  jwtBearer: { issuers: ResolvedJwtBearerIssuer[] };
   production: boolean;
 }

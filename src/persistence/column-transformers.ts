@@ -15,3 +15,9 @@ export const jsonList: ValueTransformer = {
     return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === 'string') : [];
   },
 };
+
+/** A JSON object stored as text (null stays null): portable between SQLite and PostgreSQL. */
+export const jsonObject: ValueTransformer = {
+  to: (value: object | null | undefined) => (value === null || value === undefined ? null : JSON.stringify(value)),
+  from: (value: string | null): unknown => (value ? JSON.parse(value) : null),
+};

@@ -19,6 +19,12 @@ export const ENDPOINT_PATHS = {
   /** RP-initiated logout (end_session_endpoint); `/confirm` below it takes the confirmation form. */
   endSession: '/oauth/logout',
   endSessionConfirm: '/oauth/logout/confirm',
+  /** RFC 8628: the device authorization endpoint, and the verification page where the user enters the code. */
+  deviceAuthorization: '/oauth/device_authorization',
+  device: '/oauth/device',
+  /** RFC 7591 client registration endpoint, and RFC 7592 client configuration endpoint of one registered client. */
+  registration: '/oauth/register',
+  registrationClient: '/oauth/register/:clientId',
 } as const;
 
 /** The path of an interaction route for one interaction id (ids are base64url: no escaping needed). */
@@ -32,7 +38,16 @@ export const PROTOCOL_PATHS: ReadonlySet<string> = new Set<string>([
   ENDPOINT_PATHS.revocation,
   ENDPOINT_PATHS.introspection,
   ENDPOINT_PATHS.userinfo,
+  ENDPOINT_PATHS.deviceAuthorization,
 ]);
+
+/**
+ * Whether errors on `path` are answered in the RFC 6749 section 5.2 shape: `PROTOCOL_PATHS`, and the registration
+ * endpoints (RFC 7591 section 3.2.2), whose client configuration URLs carry a client id.
+ */
+export function isProtocolPath(path: string): boolean {
+  return PROTOCOL_PATHS.has(path) || path === ENDPOINT_PATHS.registration || path.startsWith(`${ENDPOINT_PATHS.registration}/`);
+}
 
 /** The public URL of an endpoint: issuer (no trailing slash) + path. */
 export function endpointUrl(issuer: string, path: string): string {

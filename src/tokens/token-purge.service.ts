@@ -4,6 +4,7 @@ import { Clock } from '../internal/clock.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
 import { AuthorizationCodeStore } from '../persistence/stores/authorization-code.store.js';
+import { DeviceCodeStore } from '../persistence/stores/device-code.store.js';
 import { InteractionStore } from '../persistence/stores/interaction.store.js';
 import { NonceStore } from '../persistence/stores/nonce.store.js';
 import { RateLimitStore } from '../persistence/stores/rate-limit.store.js';
@@ -12,9 +13,9 @@ import { SessionClientStore } from '../persistence/stores/session-client.store.j
 import { SessionStore } from '../persistence/stores/session.store.js';
 
 /**
- * Deletes expired access tokens (both formats), authorization codes, refresh tokens, interactions, login
+ * Deletes expired access tokens (both formats), authorization codes, device codes, refresh tokens, interactions, login
  * sessions (and their client lists), remembered nonces, and login rate-limit counters whose window started more than the longest configured window
- * (`loginRateLimit`) ago, on a timer (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh
+ * (`loginRateLimit`, `deviceFlow.userCodeRateLimit`) ago, on a timer (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh
  * token past its idle expiry could never be used again, and revoked or rotated ones stay until then so reuse is
  * still recognised; a counter goes only once no window can still count it.
  */
@@ -33,6 +34,7 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     private readonly rateLimits: RateLimitStore,
     private readonly nonces: NonceStore,
     private readonly sessionClients: SessionClientStore,
+    private readonly deviceCodes: DeviceCodeStore,
     private readonly clock: Clock,
   ) {}
 
@@ -52,7 +54,9 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
   async purgeExpired(): Promise<number> {
     const now = this.clock.now();
     const { perAccount, perAddress } = this.options.loginRateLimit;
-    const longestWindow = Math.max(perAccount.window, perAddress.window) * 1000;
+    const { perBrowser, perAddress: devicePerAddress } = this.options.deviceFlow.userCodeRateLimit;
+    const registrationWindow = this.options.registration.rateLimit.window;
+    const longestWindow = Math.max(perAccount.window, perAddress.window, perBrowser.window, devicePerAddress.window, registrationWindow) * 1000;
     const deleted = [
       await this.accessTokens.deleteExpired(now),
       await this.codes.deleteExpired(now),
@@ -62,6 +66,7 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
       await this.rateLimits.deleteStale(now - longestWindow),
       await this.nonces.deleteExpired(now),
       await this.sessionClients.deleteExpired(now),
+      await this.deviceCodes.deleteExpired(now),
     ];
     return deleted.reduce((sum, count) => sum + count, 0);
   }

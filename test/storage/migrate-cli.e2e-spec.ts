@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataSource } from 'typeorm';
 import { runMigrateCli } from '../../src/cli/migrate.js';
-import { buildDataSourceOptions, MIGRATIONS_TABLE } from '../../src/index.js';
+import { authnestMigrations, buildDataSourceOptions, MIGRATIONS_TABLE } from '../../src/index.js';
 import type { AuthDatabaseOptions, PostgresDatabaseOptions, SqliteDatabaseOptions } from '../../src/index.js';
 import { testMatrix } from '../support/matrix.js';
 import { bootTestApp, freshDatabase } from '../support/test-app.js';
@@ -35,7 +35,8 @@ describe.each(testMatrix())('authnest migrate CLI on %s/%s', (platform, db) => {
     const database = fresh.database as SqliteDatabaseOptions | PostgresDatabaseOptions;
     const first = await migrate(cliArgs(database));
     expect(first.code, first.out).toBe(0);
-    expect(first.out).toMatch(/ran AuthnestInitial1763900000000, AuthnestBrowserFlows1763990000000, AuthnestOpenIdConnect1764000000000, AuthnestClientStore1764100000000$/);
+    expect(first.out).toMatch(/ran AuthnestInitial1763900000000, AuthnestBrowserFlows1763990000000, AuthnestOpenIdConnect1764000000000, AuthnestClientStore1764100000000, /);
+    expect(first.out.endsWith(`ran ${authnestMigrations.map((migration) => migration.name).join(', ')}`)).toBe(true);
     const second = await migrate(cliArgs(database));
     expect(second).toEqual({ code: 0, out: expect.stringMatching(/no pending migrations$/) });
     if (database.type === 'postgres') {

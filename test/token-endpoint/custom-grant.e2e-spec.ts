@@ -94,7 +94,7 @@ describe.each(testMatrix())('a custom grant on %s/%s', (platform, db) => {
 
   it('is advertised in grant_types_supported beside the built-in grants', async () => {
     const metadata = await request(`${t.url}/.well-known/oauth-authorization-server`);
-    expect([...(metadata.body.grant_types_supported as string[])].sort()).toEqual(['authorization_code', 'client_credentials', 'refresh_token', DELEGATION, PING].sort());
+    expect([...(metadata.body.grant_types_supported as string[])].sort()).toEqual(['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer', DELEGATION, PING].sort());
   });
 
   it('is dispatched by grant_type and issues a token the guarded routes accept', async () => {

@@ -6,6 +6,8 @@ import { testMatrix } from '../support/matrix.js';
 import { bootTestApp, type TestApp } from '../support/test-app.js';
 import { ApiController, CLIENT_CREDENTIALS, expectOAuthError, expectTokenResponse, tokenRequest } from './helpers.js';
 
+const ASSERTION_ALGS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519', 'HS256', 'HS384', 'HS512'];
+
 const METADATA_PATH = '/.well-known/oauth-authorization-server';
 
 /** Authorization server metadata (RFC 8414): advertises exactly what this build implements. */
@@ -39,8 +41,12 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
       issuer: t.issuer,
       token_endpoint: `${t.issuer}/oauth/token`,
       jwks_uri: `${t.issuer}/oauth/jwks`,
-      grant_types_supported: expect.arrayContaining(['client_credentials', 'authorization_code', 'refresh_token']),
-      token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'none']),
+      grant_types_supported: expect.arrayContaining(['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:jwt-bearer']),
+      token_endpoint_auth_methods_supported: expect.arrayContaining(['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none']),
+      // RFC 7523 assertions: asymmetric algorithms for private_key_jwt, HMAC for client_secret_jwt.
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
       authorization_endpoint: `${t.issuer}/oauth/authorize`,
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],
@@ -48,9 +54,10 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
       authorization_response_iss_parameter_supported: true,
       scopes_supported: ['orders:read', 'orders:write'],
       revocation_endpoint: `${t.issuer}/oauth/revoke`,
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'],
       introspection_endpoint: `${t.issuer}/oauth/introspect`,
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
+      device_authorization_endpoint: `${t.issuer}/oauth/device_authorization`,
       // OpenID Connect Discovery 1.0 section 3 (the same document is served at /.well-known/openid-configuration).
       userinfo_endpoint: `${t.issuer}/oauth/userinfo`,
       end_session_endpoint: `${t.issuer}/oauth/logout`,
@@ -67,15 +74,14 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
       backchannel_logout_session_supported: true,
       frontchannel_logout_supported: false,
     });
-    expect(body.grant_types_supported).toHaveLength(3);
-    expect(body.token_endpoint_auth_methods_supported).toHaveLength(3);
+    expect(body.grant_types_supported).toHaveLength(5);
+    expect(body.token_endpoint_auth_methods_supported).toHaveLength(5);
   });
 
   it('advertises no endpoint or feature this build lacks', async () => {
     const { body } = await request(`${t.url}${METADATA_PATH}`);
     for (const absent of [
       'registration_endpoint',
-      'device_authorization_endpoint',
       'pushed_authorization_request_endpoint',
       'dpop_signing_alg_values_supported',
       'request_object_signing_alg_values_supported',

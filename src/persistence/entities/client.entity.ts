@@ -1,7 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochMillis, jsonList } from '../column-transformers.js';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { ClientJwks } from '../../options/client-auth-options.interface.js';
+import { epochMillis, jsonList, jsonObject } from '../column-transformers.js';
 
-/** A registered OAuth client. The secret exists only as a scrypt hash. */
+/**
+ * A registered OAuth client. The secret exists as a scrypt hash, and sealed (AES-256-GCM) only for
+ * `client_secret_jwt`, whose HMAC key it is.
+ */
 @Entity({ name: 'authnest_clients' })
 export class ClientEntity {
   @PrimaryColumn({ name: 'client_id', type: 'varchar', length: 255 })
@@ -59,9 +63,41 @@ export class ClientEntity {
   @Column({ name: 'sector_identifier', type: 'varchar', length: 255, nullable: true })
   sectorIdentifier: string | null;
 
+  /** The secret sealed with the server's encryption secret, for `client_secret_jwt` only. */
+  @Column({ name: 'secret_sealed', type: 'text', nullable: true })
+  secretSealed: string | null;
+
+  /** Public keys for `private_key_jwt` (RFC 7517 JWK Set). */
+  @Column({ type: 'text', nullable: true, transformer: jsonObject })
+  jwks: ClientJwks | null;
+
+  @Column({ name: 'jwks_uri', type: 'text', nullable: true })
+  jwksUri: string | null;
+
+  @Column({ name: 'token_endpoint_auth_signing_alg', type: 'varchar', length: 16, nullable: true })
+  tokenEndpointAuthSigningAlg: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt: number;
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
   updatedAt: number;
+
+  // Dynamic registration (RFC 7591, RFC 7592): all null for clients configured in code or options.
+
+  /** When the client registered itself (`client_id_issued_at`); null: a static client, never managed over HTTP. */
+  @Column({ name: 'registered_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  registeredAt: number | null;
+
+  /** SHA-256 (hex) of the current registration access token; null when there is none. */
+  @Index('authnest_clients_registration_token_uq', { unique: true })
+  @Column({ name: 'registration_token_hash', type: 'varchar', length: 64, nullable: true })
+  registrationTokenHash: string | null;
+
+  @Column({ name: 'registration_token_expires_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  registrationTokenExpiresAt: number | null;
+
+  /** Registered metadata kept and returned as given (client_uri, logo_uri, contacts, application_type, ...). */
+  @Column({ name: 'registration_metadata', type: 'text', nullable: true, transformer: jsonObject })
+  registrationMetadata: Record<string, unknown> | null;
 }

@@ -3,6 +3,7 @@ import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { ClientEntity } from './client.entity.js';
 import { ClientEntryEntity } from './client-entry.entity.js';
 import { ConsentEntity } from './consent.entity.js';
+import { DeviceCodeEntity } from './device-code.entity.js';
 import { InteractionEntity } from './interaction.entity.js';
 import { NonceEntity } from './nonce.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
@@ -17,6 +18,7 @@ export {
   ClientEntity,
   ClientEntryEntity,
   ConsentEntity,
+  DeviceCodeEntity,
   InteractionEntity,
   NonceEntity,
   RateLimitEntity,
@@ -40,4 +42,5 @@ export const authnestEntities = [
   SessionClientEntity,
   NonceEntity,
   ClientEntryEntity,
+  DeviceCodeEntity,
 ];

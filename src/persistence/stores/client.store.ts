@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity, Repository } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { ClientEntity } from '../entities/client.entity.js';
@@ -23,6 +23,7 @@ export class ClientStore {
 
   /** Inserts a new client unless the id is taken (another instance may have won the race). */
   async insertIfAbsent(client: ClientEntity): Promise<void> {
-    await this.repository.createQueryBuilder().insert().values(client).orIgnore().execute();
+    // `jwks` is a JSON column (a transformer): TypeORM's deep-partial type cannot follow its free-form members.
+    await this.repository.createQueryBuilder().insert().values(client as QueryDeepPartialEntity<ClientEntity>).orIgnore().execute();
   }
 }

@@ -66,9 +66,12 @@ export class AuthorizationEndpoint {
     // A session answers only when the request accepts it: not too old for max_age, of the user the request names.
     const usable = session && this.sessionFits(session, client, request) ? session : undefined;
     if (request.prompt.includes('none')) {
-      // OpenID Connect Core section 3.1.2.6: never show a page.
-      if (!usable) return this.issuer.error(request, 'login_required', 'The user is not logged in');
-      if (await consentRequired(usable.accountId)) return this.issuer.error(request, 'consent_required', 'The user has not consented');
+      // OpenID Connect Core section 3.1.2.6: never show a page; but a self-registered client's redirect URI is not
+      // trusted with an answer nobody asked the user for (RFC 9700 section 4.11.2): that error is a page.
+      const refuse = (code: 'login_required' | 'consent_required', description: string) =>
+        client.registeredAt !== null ? errorPage(400, { message: description }) : this.issuer.error(request, code, description);
+      if (!usable) return refuse('login_required', 'The user is not logged in');
+      if (await consentRequired(usable.accountId)) return refuse('consent_required', 'The user has not consented');
       return this.issuer.issue(request, usable, request.scopes);
     }
     const reuseSession = usable && !request.prompt.includes('login') ? usable : undefined;

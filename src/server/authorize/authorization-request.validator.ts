@@ -15,6 +15,7 @@ import {
 } from './authorization-request.js';
 import { pkceParameters } from './pkce-parameters.js';
 import { checkResponseType, offlineAccessRule, parsePrompt, responseModeOf } from './request-parameters.js';
+import { isConfidentialClient } from '../clients/client-kind.js';
 
 /** The outcome of validating an authorization request. */
 export type AuthorizationValidation =
@@ -51,9 +52,12 @@ export class AuthorizationRequestValidator {
       if (!responseMode) throw new AuthorizationRedirectError('invalid_request', 'The response_mode is not supported');
       return { kind: 'valid', client, request: await this.validateForClient(client, params, target, redirect.sent) };
     } catch (error) {
-      if (error instanceof AuthorizationRedirectError) return { kind: 'redirect-error', target, code: error.code, description: error.description };
-      if (error instanceof InvalidScopeError) return { kind: 'redirect-error', target, code: 'invalid_scope', description: error.description };
-      throw error;
+      const refused = error instanceof AuthorizationRedirectError ? error : error instanceof InvalidScopeError ? { code: 'invalid_scope' as const, description: error.description } : undefined;
+      if (!refused) throw error;
+      // A self-registered client's redirect URI is anyone's: an error before the user did anything is shown, never
+      // redirected, or the server would be an open redirector for whoever registers (RFC 9700 section 4.11.2).
+      if (client.registeredAt !== null) return { kind: 'page-error', description: refused.description };
+      return { kind: 'redirect-error', target, code: refused.code, description: refused.description };
     }
   }
 
@@ -82,7 +86,7 @@ export class AuthorizationRequestValidator {
     }
     const prompt = parsePrompt(params.prompt);
     const scopes = offlineAccessRule(grantableScopes(params.scope, client, this.options.scopes), prompt, client.firstParty);
-    const pkce = pkceParameters(params, client.secretHash === null, this.options.authorization);
+    const pkce = pkceParameters(params, !isConfidentialClient(client), this.options.authorization);
     const openId = await this.openId.validate(params, client.clientId, scopes, pkce.codeChallenge !== undefined);
     return { ...target, clientId: client.clientId, redirectUriSent, scopes, ...pkce, nonce: params.nonce, prompt, ...openId };
   }

@@ -1,24 +1,41 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../internal/clock.js';
 import type { ResolvedClientSeed } from '../../options/resolved-options.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
 import { ClientStore } from '../../persistence/stores/client.store.js';
 import { hashClientSecret, verifyClientSecret } from '../../tokens/client-secret-hasher.js';
+import { ENCRYPTION_SECRET } from '../../tokens/encryption-secret.provider.js';
+import { SecretBox } from '../../tokens/secret-box.js';
+import { isConfidentialClient } from './client-kind.js';
+import { seedColumns } from './seed-columns.js';
+import { NOT_REGISTERED } from '../rfc7591/registration-columns.js';
 
 /** A client's public description (no secret, no hash). */
-export type ClientInfo = Omit<ClientEntity, 'secretHash'> & { confidential: boolean };
+export type ClientInfo = Omit<ClientEntity, 'secretHash' | 'secretSealed' | 'registrationTokenHash'> & { confidential: boolean };
 
-function toInfo({ secretHash, ...rest }: ClientEntity): ClientInfo {
-  return { ...rest, confidential: secretHash !== null };
+function toInfo(client: ClientEntity): ClientInfo {
+  const { secretHash: _hash, secretSealed: _sealed, registrationTokenHash: _registration, ...rest } = client;
+  return { ...rest, confidential: isConfidentialClient(client) };
 }
 
-/** Creates and updates clients. Secrets are hashed with scrypt before they reach the database. */
+/** HKDF purpose of the key that seals `client_secret_jwt` secrets. */
+export const CLIENT_SECRET_PURPOSE = 'authnest client secrets v1';
+
+/**
+ * Creates and updates clients. Secrets are hashed with scrypt before they reach the database; a
+ * `client_secret_jwt` client's secret is also sealed (AES-256-GCM), since it is the HMAC key of its assertions.
+ */
 @Injectable()
 export class ClientService {
+  private readonly box: SecretBox;
+
   constructor(
     private readonly store: ClientStore,
     private readonly clock: Clock,
-  ) {}
+    @Inject(ENCRYPTION_SECRET) secret: string,
+  ) {
+    this.box = new SecretBox(secret, CLIENT_SECRET_PURPOSE);
+  }
 
   async find(clientId: string): Promise<ClientInfo | undefined> {
     const client = await this.store.findById(clientId);
@@ -35,29 +52,33 @@ export class ClientService {
     const keepHash = existing?.secretHash && seed.clientSecret && (await verifyClientSecret(seed.clientSecret, existing.secretHash));
     const secretHash = keepHash ? existing.secretHash : seed.clientSecret ? await hashClientSecret(seed.clientSecret) : null;
     const client: ClientEntity = {
-      clientId: seed.clientId,
+      ...seedColumns(seed),
       secretHash,
-      name: seed.name,
-      authMethods: seed.authMethods,
-      grantTypes: seed.grantTypes,
-      scopes: seed.scopes,
-      defaultScopes: seed.defaultScopes,
-      redirectUris: seed.redirectUris,
       accessTokenFormat: seed.accessTokenFormat ?? null,
       audience: seed.audience ?? null,
       disabled: existing?.disabled ?? false,
       firstParty: seed.firstParty,
       allowIntrospection: seed.allowIntrospection,
-      postLogoutRedirectUris: seed.postLogoutRedirectUris ?? [],
-      backchannelLogoutUri: seed.backchannelLogoutUri ?? null,
-      subjectType: seed.subjectType ?? 'public',
-      sectorIdentifier: seed.sectorIdentifier ?? null,
+      secretSealed: seed.clientSecret && seed.authMethods.includes('client_secret_jwt') ? this.sealedSecret(existing, seed.clientSecret) : null,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
+      ...NOT_REGISTERED,
     };
     if (!existing) await this.store.insertIfAbsent(client);
     else await this.store.save(client);
     return toInfo(client);
+  }
+
+  /** The existing sealed secret when it still holds `secret` (restarts keep rows stable), else a new seal. */
+  private sealedSecret(existing: ClientEntity | null, secret: string): string {
+    if (existing?.secretSealed) {
+      try {
+        if (this.box.open(existing.secretSealed) === secret) return existing.secretSealed;
+      } catch {
+        // sealed under another encryption secret: seal again
+      }
+    }
+    return this.box.seal(secret);
   }
 
   /** Disables (true) or re-enables (false) a client; a disabled client cannot authenticate. */

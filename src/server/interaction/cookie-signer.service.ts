@@ -13,7 +13,7 @@ export const cookieSigningKeyProvider: Provider = {
 };
 
 /** What a signed cookie is for: a MAC for one purpose never verifies for another. */
-export type CookiePurpose = 'session' | 'interaction' | 'logout' | 'rp-browser' | 'rp-session';
+export type CookiePurpose = 'session' | 'interaction' | 'logout' | 'rp-browser' | 'rp-session' | 'device';
 
 /**
  * Signs cookie values as `value.HMAC-SHA-256(key, purpose:value)` (base64url) and verifies them in

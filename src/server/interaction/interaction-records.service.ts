@@ -23,6 +23,13 @@ export interface InteractionState {
   sessionPending?: boolean;
   /** The login's session id and authentication context (from the builtin login, the host's, or the session). */
   authn?: LoginContext;
+  /** Set when the interaction answers a device authorization request (RFC 8628) instead of a redirect. */
+  device?: DeviceInteraction;
+}
+
+/** The device authorization request (its row id, not a code) an interaction approves or denies. */
+export interface DeviceInteraction {
+  id: string;
 }
 
 /** How the user of an interaction authenticated, besides who and when (columns of their own). */
@@ -59,9 +66,10 @@ export class InteractionRecords {
   ) {}
 
   /** Stores a new interaction; `account` is the session's when the user is already logged in. */
-  async create(request: AuthorizationRequest, account?: Authentication): Promise<string> {
+  async create(request: AuthorizationRequest, account?: Authentication, device?: DeviceInteraction): Promise<string> {
     const id = randomToken(32);
     const state: InteractionState = account ? { request, authn: { sid: account.sid, acr: account.acr, amr: account.amr } } : { request };
+    if (device) state.device = device;
     await this.store.insert({
       idHash: sha256Hex(id),
       clientId: request.clientId,

@@ -6,6 +6,7 @@ import type { PromptValue } from '../authorize/authorization-request.js';
 import { AuthorizationIssuer } from '../authorize/authorization-issuer.service.js';
 import { requestedClaimNames } from '../oidc/claims-request.js';
 import { SubjectIdentifiers } from '../oidc/subject-identifier.service.js';
+import { DeviceInteractionOutcomes, type InteractionOutcome } from '../rfc8628/device-interaction-outcome.service.js';
 import { ConsentPolicy } from './consent-policy.service.js';
 import type { BrowserRequest } from './http/browser-request.js';
 import { withCookies, type PageResponse } from './http/page-response.js';
@@ -59,6 +60,11 @@ export interface InteractionDetails {
   consentRequired: boolean;
   /** When the interaction expires (ms since epoch). */
   expiresAt: number;
+  /**
+   * What the interaction answers: an authorization request (`finish()` redirects to the client) or a device
+   * authorization request (RFC 8628: `finish()` records the decision for the device and shows a result page).
+   */
+  flow: 'authorization_code' | 'device_code';
 }
 
 const MESSAGES: Record<'unknown' | 'expired' | 'completed', string> = {
@@ -97,6 +103,7 @@ export class InteractionService {
     private readonly binding: InteractionBinding,
     private readonly subjects: SubjectIdentifiers,
     private readonly clock: Clock,
+    private readonly devices: DeviceInteractionOutcomes,
   ) {}
 
   async get(id: string): Promise<InteractionDetails> {
@@ -125,6 +132,7 @@ export class InteractionService {
       loginRequired: !accountId,
       consentRequired,
       expiresAt: interaction.expiresAt,
+      flow: interaction.state.device ? 'device_code' : 'authorization_code',
     };
   }
 
@@ -151,21 +159,23 @@ export class InteractionService {
   /**
    * Completes the interaction (once) and resolves the response to send to the browser: the code (or
    * `access_denied` after a denial, or `login_required` when someone else logged in than the user `id_token_hint`
-   * named) at the client's redirect URI, by 303 or form_post.
+   * named) at the client's redirect URI, by 303 or form_post. A device authorization request (`flow: 'device_code'`)
+   * is approved or denied instead, and the browser goes to the verification page's result (303).
    */
   async finish(id: string): Promise<PageResponse> {
     const interaction = await this.load(id);
     const client = await this.clientOf(interaction);
     const { request, consent } = interaction.state;
+    const outcome = this.outcomeOf(interaction);
     if (consent && !consent.approved) {
       await this.completeOnce(interaction);
-      return this.issuer.error(request, 'access_denied', 'The user denied the request');
+      return outcome.error(request, 'access_denied', 'The user denied the request');
     }
     const { accountId } = interaction;
     if (!accountId) throw new InteractionError('login_required', 'The user has not logged in.');
     if (!this.acceptsSubject(interaction, client, accountId)) {
       await this.completeOnce(interaction);
-      return this.issuer.error(request, 'login_required', 'Another user logged in than the one the request names');
+      return outcome.error(request, 'login_required', 'Another user logged in than the one the request names');
     }
     const claims = request.claims ? requestedClaimNames(request.claims) : [];
     if (!consent && (await this.consentPolicy.required(accountId, client, request.scopes, request.prompt, claims))) {
@@ -176,9 +186,15 @@ export class InteractionService {
     const scopes = consent?.scopes ?? request.scopes;
     if (consent) await this.consentPolicy.remember(accountId, client.clientId, scopes, claims);
     const { acr, amr } = interaction.state.authn ?? {};
-    if (!interaction.state.sessionPending) return this.issuer.issue(request, { accountId, authTime, acr, amr, sid: interaction.state.authn?.sid }, scopes);
+    if (!interaction.state.sessionPending) return outcome.issue(request, { accountId, authTime, acr, amr, sid: interaction.state.authn?.sid }, scopes);
     const started = await this.sessions.start({ accountId, authTime, acr, amr });
-    return withCookies(await this.issuer.issue(request, started.session, scopes), [started.cookie]);
+    return withCookies(await outcome.issue(request, started.session, scopes), [started.cookie]);
+  }
+
+  /** The client's redirect URI (authorization code flow), or the device authorization request the interaction answers. */
+  private outcomeOf(interaction: PendingInteraction): InteractionOutcome {
+    const { device } = interaction.state;
+    return device ? this.devices.for(device) : this.issuer;
   }
 
   /**

@@ -9,6 +9,8 @@ import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
 import { ClientStore } from '../../persistence/stores/client.store.js';
 import { dummySecretHash, verifyClientSecret } from '../../tokens/client-secret-hasher.js';
+import { JWT_ASSERTION_TYPE, peekAssertion, type UnverifiedAssertion } from '../rfc7523/assertion-checks.js';
+import { assertionMethod, ClientAssertions } from '../rfc7523/client-assertions.service.js';
 import { singleHeader, type FormParameters, type ProtocolRequest } from './token-request.js';
 
 /** The client behind a request and how it proved it. */
@@ -20,6 +22,8 @@ export interface AuthenticatedClient {
 interface PresentedCredentials {
   clientId: string;
   secret?: string;
+  /** A JWT client assertion (RFC 7523 section 2.2), with its unverified header and claims. */
+  assertion?: { jwt: string; unverified: UnverifiedAssertion };
   method: ClientAuthMethod;
 }
 
@@ -39,9 +43,10 @@ function formDecode(value: string): string | undefined {
 
 /**
  * Client authentication at the token endpoint (RFC 6749 section 2.3): `client_secret_basic`,
- * `client_secret_post`, or `none` for public clients. Exactly one method per request; the client's
- * registered methods are enforced; secrets are checked with scrypt in constant time, and an unknown
- * client costs the same work and gets the same answer as a wrong secret.
+ * `client_secret_post`, `client_secret_jwt` and `private_key_jwt` (RFC 7523 section 2.2, `ClientAssertions`), or
+ * `none` for public clients. Exactly one method per request; the client's registered methods are enforced;
+ * secrets are checked with scrypt in constant time, and an unknown client costs the same work and gets the same
+ * answer as a wrong secret.
  */
 @Injectable()
 export class ClientAuthenticator {
@@ -51,6 +56,7 @@ export class ClientAuthenticator {
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly clients: ClientStore,
+    private readonly assertions: ClientAssertions,
     private readonly clock: Clock,
   ) {
     this.verified = new TtlCache(CACHE_ENTRIES, () => this.clock.now());
@@ -63,7 +69,7 @@ export class ClientAuthenticator {
       realm: this.options.issuer,
     });
     const client = CLIENT_ID.test(presented.clientId) ? await this.clients.findById(presented.clientId) : null;
-    const secretOk = await this.checkSecret(client, presented);
+    const secretOk = presented.assertion ? await this.checkAssertion(client, presented) : await this.checkSecret(client, presented);
     if (!client || client.disabled || !secretOk || !client.authMethods.includes(presented.method)) {
       this.logger.warn(`Client authentication failed (method ${presented.method})`);
       throw failure;
@@ -82,9 +88,7 @@ export class ClientAuthenticator {
       }
       return basic;
     }
-    if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
-      throw new InvalidClientError('The client authentication method is not supported');
-    }
+    if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) return this.readAssertion(params);
     if (params.client_id === undefined) {
       throw new InvalidClientError('Client authentication failed', { basicChallenge: true, realm: this.options.issuer });
     }
@@ -92,6 +96,25 @@ export class ClientAuthenticator {
       return { clientId: params.client_id, secret: params.client_secret, method: 'client_secret_post' };
     }
     return { clientId: params.client_id, method: 'none' };
+  }
+
+  /** A client assertion: its type, a JWT whose `iss` and `sub` are one client id, and `client_id` naming it too if sent. */
+  private readAssertion(params: FormParameters): PresentedCredentials {
+    if (params.client_secret !== undefined) throw new InvalidRequestError('Use exactly one client authentication method');
+    const jwt = params.client_assertion;
+    const unverified = jwt === undefined || params.client_assertion_type !== JWT_ASSERTION_TYPE ? undefined : peekAssertion(jwt);
+    const clientId = unverified?.payload.sub;
+    if (!unverified || typeof clientId !== 'string' || clientId !== unverified.payload.iss || (params.client_id !== undefined && params.client_id !== clientId)) {
+      this.logger.warn('Client authentication failed (a malformed client assertion)');
+      throw new InvalidClientError('Client authentication failed');
+    }
+    return { clientId, assertion: { jwt: jwt!, unverified }, method: assertionMethod(unverified) };
+  }
+
+  private async checkAssertion(client: ClientEntity | null, presented: PresentedCredentials): Promise<boolean> {
+    const method = presented.method as 'client_secret_jwt' | 'private_key_jwt';
+    if (!client || client.disabled || !client.authMethods.includes(method)) return false;
+    return this.assertions.verify(client, presented.assertion!.jwt, presented.assertion!.unverified, method);
   }
 
   /** Basic credentials, or undefined when the Authorization header is absent or of another scheme. */

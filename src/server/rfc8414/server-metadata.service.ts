@@ -5,6 +5,11 @@ import { ENDPOINT_PATHS, endpointUrl } from '../endpoint-paths.js';
 import { PROTOCOL_CLAIMS, releasableClaims } from '../oidc/standard-claims.js';
 import { GrantRegistry } from '../rfc6749/grants/grant-registry.service.js';
 import { supportedCodeChallengeMethods } from '../rfc7636/pkce.js';
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from '../rfc7523/assertion-checks.js';
+
+/** Client authentication methods every back-channel endpoint takes (RFC 6749 section 2.3, RFC 7523 section 2.2). */
+const CONFIDENTIAL_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'];
+const ASSERTION_ALGORITHMS = [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS];
 
 /** Authorization server metadata (RFC 8414 section 2, OpenID Connect Discovery 1.0 section 3). */
 export interface AuthorizationServerMetadata {
@@ -47,15 +52,22 @@ export class ServerMetadata {
       end_session_endpoint: url(ENDPOINT_PATHS.endSession),
       revocation_endpoint: url(ENDPOINT_PATHS.revocation),
       introspection_endpoint: url(ENDPOINT_PATHS.introspection),
+      // RFC 8628 section 4.
+      device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
+      // RFC 7591 section 3 (RFC 8414 section 2), only where clients may register.
+      ...(this.options.registration.mode === 'disabled' ? {} : { registration_endpoint: url(ENDPOINT_PATHS.registration) }),
       scopes_supported: scopes,
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],
       grant_types_supported: this.grants.grantTypes(),
       token_endpoint_auth_methods_supported: this.tokenEndpointAuthMethods(),
+      token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       // RFC 7009 section 2.1: public clients may revoke their own tokens.
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      revocation_endpoint_auth_methods_supported: [...CONFIDENTIAL_METHODS, 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       // RFC 7662 section 2.1: introspection needs real client authentication.
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: CONFIDENTIAL_METHODS,
+      introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       code_challenge_methods_supported: supportedCodeChallengeMethods(this.options.authorization.allowPlainPkce),
       // RFC 9207: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
@@ -77,6 +89,6 @@ export class ServerMetadata {
   /** `none` only when a registered grant accepts public clients. */
   private tokenEndpointAuthMethods(): string[] {
     const publicGrant = this.grants.grantTypes().some((grantType) => this.grants.get(grantType)?.allowsPublicClients);
-    return publicGrant ? ['client_secret_basic', 'client_secret_post', 'none'] : ['client_secret_basic', 'client_secret_post'];
+    return publicGrant ? [...CONFIDENTIAL_METHODS, 'none'] : CONFIDENTIAL_METHODS;
   }
 }
