@@ -1,47 +1,9 @@
-import { Body, Controller, Get, HttpException, Post, Query, Req, Res } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InteractionError, InteractionService, PageResponder, type BrowserRequest } from '../../src/index.js';
+import { InteractionService } from '../../src/index.js';
+import { HostInteractionController } from '../support/host-interaction.controller.js';
 import { testMatrix } from '../support/matrix.js';
 import type { TestApp } from '../support/test-app.js';
 import { bootDeviceApp, codeForm, enterCode, expectResult, poll, startDevice, TestBrowser, TV } from './support/device-app.js';
-
-async function host<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof InteractionError) throw new HttpException({ reason: error.reason }, 400);
-    throw error;
-  }
-}
-
-/** The host's own login and consent pages on `InteractionService`, as in the code flow's custom mode. */
-@Controller('host')
-class HostInteractionController {
-  constructor(
-    private readonly interactions: InteractionService,
-    private readonly responder: PageResponder,
-  ) {}
-
-  @Get('login')
-  async details(@Query('interaction') id: string, @Req() request: BrowserRequest) {
-    return host(async () => ({ ...(await this.interactions.get(id)), bound: this.interactions.verifyBrowser(id, request) }));
-  }
-
-  @Post('login')
-  async login(@Body() body: { interaction: string; account: string }) {
-    return host(async () => (await this.interactions.login(body.interaction, body.account, { amr: ['pwd', 'otp'] }), { ok: true }));
-  }
-
-  @Post('consent')
-  async consent(@Body() body: { interaction: string; approved: boolean; scopes?: string[] }) {
-    return host(async () => (await this.interactions.consent(body.interaction, body), { ok: true }));
-  }
-
-  @Post('finish')
-  async finish(@Body() body: { interaction: string }, @Res() response: unknown) {
-    this.responder.send(response, await host(() => this.interactions.finish(body.interaction)));
-  }
-}
 
 /**
  * `interaction.mode: 'custom'` with the device flow: the verification page stays authnest's, and a right code hands
@@ -92,7 +54,7 @@ describe.each(testMatrix())('device flow with custom interaction pages on %s/%s'
       bound: true,
     });
     expect((await new TestBrowser(t).get(`/host/login?interaction=${id}`)).body.bound).toBe(false);
-    await call(browser, '/host/login', { interaction: id, account: 'user-alice' });
+    await call(browser, '/host/login', { interaction: id, account: 'user-alice', amr: ['pwd', 'otp'] });
     expect((await call(browser, '/host/finish', { interaction: id })).body).toMatchObject({ reason: 'consent_required' });
     await call(browser, '/host/consent', { interaction: id, approved: true, scopes: ['openid', 'tv:watch'] });
     await expectResult(t, browser, await call(browser, '/host/finish', { interaction: id }), 'approved');

@@ -1,12 +1,11 @@
-import type { Type } from '@nestjs/common';
 import { expect } from 'vitest';
-import { DEVICE_CODE_GRANT_TYPE, type AuthModuleOptions, type ClientSeed } from '../../../src/index.js';
+import { DEVICE_CODE_GRANT_TYPE, type ClientSeed } from '../../../src/index.js';
 import { formOf, TestBrowser } from '../../support/authorization-flow.js';
+import { bootFlowApp, type FlowAppSpec } from '../../support/flow-app.js';
 import { basic, postForm, type TestResponse } from '../../support/http.js';
 import { expectPageHeaders } from '../../support/page-headers.js';
 import type { Database, Platform } from '../../support/matrix.js';
-import { TestAccountsModule } from '../../support/test-accounts.js';
-import { bootTestApp, type FakeClock, type TestApp } from '../../support/test-app.js';
+import type { TestApp } from '../../support/test-app.js';
 
 export { DEVICE_CODE_GRANT_TYPE };
 
@@ -45,23 +44,11 @@ export const WEBAPP: ClientSeed = {
 /** A first-party device client: consent is still asked (the user approves a device, not a redirect). */
 export const FIRST_TV: ClientSeed = { ...TV, clientId: 'first-tv', name: 'Our Own TV App', firstParty: true };
 
-export interface DeviceAppSpec {
-  options?: Partial<AuthModuleOptions>;
-  clients?: ClientSeed[];
-  clock?: FakeClock;
-  controllers?: Type[];
-}
+export type DeviceAppSpec = FlowAppSpec;
 
 /** An app with the device clients above (or `clients`), the device scopes, and the in-memory AccountService. */
 export function bootDeviceApp(platform: Platform, db: Database, spec: DeviceAppSpec = {}): Promise<TestApp> {
-  return bootTestApp({
-    platform,
-    db,
-    clock: spec.clock,
-    controllers: spec.controllers,
-    imports: [TestAccountsModule],
-    options: { scopes: DEVICE_SCOPES, clients: spec.clients ?? [TV, CONSOLE, KIOSK, WEBAPP, FIRST_TV], ...spec.options },
-  });
+  return bootFlowApp(platform, db, { ...spec, clients: spec.clients ?? [TV, CONSOLE, KIOSK, WEBAPP, FIRST_TV], options: { scopes: DEVICE_SCOPES, ...spec.options } });
 }
 
 /** Client authentication as form fields or headers: public (`none`) unless a secret is given. */
