@@ -42,7 +42,11 @@ export class OAuthSessionTokens {
   /** A usable access token of the request's signed-in user, or undefined (no session, or it just ended). */
   async accessToken(request: BrowserRequest): Promise<string | undefined> {
     const current = await this.login.currentSession(request);
-    if (!current) return undefined;
+    return current ? this.accessTokenOf(current) : undefined;
+  }
+
+  /** `accessToken` for a session already read from the store (`OAuthLogin.currentSession`). */
+  async accessTokenOf(current: { key: string; session: OAuthSession }): Promise<string | undefined> {
     const fresh = this.fresh(current.session) ? current.session : await this.refresh(current.key, current.session);
     return fresh?.tokens.accessToken;
   }

@@ -47,7 +47,7 @@ export class OAuthUserInfo {
       const cached = await this.entries.get<Record<string, unknown>>(userInfoKey(key));
       if (cached) return cached;
     }
-    const claims = await this.read(request, session, endpoint);
+    const claims = await this.read(request, current, endpoint);
     if (claims && this.options.userInfoTtl > 0) {
       await this.entries.put(userInfoKey(key), claims, Math.min(this.clock.now() + this.options.userInfoTtl * 1000, session.expiresAt));
     }
@@ -60,9 +60,10 @@ export class OAuthUserInfo {
     if (current) await this.entries.delete(userInfoKey(current.key));
   }
 
-  private async read(request: BrowserRequest, session: OAuthSession, endpoint: string): Promise<Record<string, unknown> | undefined> {
+  private async read(request: BrowserRequest, current: { key: string; session: OAuthSession }, endpoint: string): Promise<Record<string, unknown> | undefined> {
+    const { session } = current;
     const once = (token: string) => fetchUserInfo(session.provider, endpoint, token, this.options.timeoutMs);
-    const token = await this.tokens.accessToken(request);
+    const token = await this.tokens.accessTokenOf(current);
     if (token === undefined) return undefined;
     let claims: Record<string, unknown>;
     try {
