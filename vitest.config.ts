@@ -23,6 +23,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The suites wait on HTTP, databases and browsers far more than they compute: two forks on two cores (vitest's
+    // default is cores - 1, one fork here) nearly halve the wall time. VITEST_MAX_WORKERS overrides.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 2),
     setupFiles: ['test/setup.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
   },

@@ -21,6 +21,7 @@ import { SigningKeyStore } from './persistence/stores/signing-key.store.js';
 import { AuthnestBearerStrategy, AuthnestPassportGuard } from './resource/bearer.strategy.js';
 import { BearerAuthGuard } from './resource/bearer-auth.guard.js';
 import { BEARER_REALM, BEARER_TOKEN_VERIFIER } from './resource/bearer-token-verifier.js';
+import { DPOP_BINDING } from './resource/dpop-binding.js';
 import { ClientSeeder } from './server/clients/client-seeder.service.js';
 import { ClientService } from './server/clients/client.service.js';
 import { GrantRevocationService } from './server/grants/grant-revocation.service.js';
@@ -42,6 +43,9 @@ import { browserFlowControllers, browserFlowProviders } from './server/interacti
 import { jwtAssertionProviders } from './server/rfc7523/rfc7523.providers.js';
 import { deviceFlowControllers, deviceFlowProviders } from './server/rfc8628/device-flow.providers.js';
 import { registrationControllers, registrationProviders } from './server/rfc7591/registration.providers.js';
+import { dpopProviders } from './server/rfc9449/rfc9449.providers.js';
+import { tokenExchangeProviders } from './server/rfc8693/rfc8693.providers.js';
+import { pushedAuthorizationControllers, pushedAuthorizationProviders } from './server/rfc9126/rfc9126.providers.js';
 import { InteractionService } from './server/interaction/interaction.service.js';
 import { PageResponder } from './server/interaction/http/page-responder.service.js';
 import { encryptionSecretProvider } from './tokens/encryption-secret.provider.js';
@@ -55,8 +59,10 @@ import { IntrospectionController } from './server/rfc7662/introspection.controll
 import { RefreshTokenService } from './tokens/refresh-token.service.js';
 import { AccessTokenVerifier } from './tokens/access-token-verifier.service.js';
 import { KeyStoreService } from './tokens/key-store.service.js';
+import { SigningKeys } from './tokens/signing-keys.service.js';
 import { TokenPurgeService } from './tokens/token-purge.service.js';
 import { TokenService } from './tokens/token.service.js';
+import { ResourceIndicators } from './server/rfc8707/resource-indicators.service.js';
 
 const optionProviders: Provider[] = [
   { provide: AUTH_OPTIONS, inject: [AUTH_MODULE_OPTIONS], useFactory: (raw: AuthModuleOptions) => resolveAuthOptions(raw) },
@@ -64,7 +70,7 @@ const optionProviders: Provider[] = [
 ];
 
 /** Services other modules may inject (with `isGlobal: true`, everywhere). */
-const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, TokenPurgeService, InteractionService, PageResponder, UserInfoService, LogoutService];
+const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, DPOP_BINDING, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, SigningKeys, TokenPurgeService, InteractionService, PageResponder, UserInfoService, LogoutService, ResourceIndicators];
 
 /**
  * The authorization server, token service and resource guards as one module:
@@ -82,6 +88,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     ...openIdControllers,
     ...deviceFlowControllers,
     ...registrationControllers,
+    ...pushedAuthorizationControllers,
   ],
   providers: [
     ...optionProviders,
@@ -102,6 +109,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     AuthorizationCodeService,
     encryptionSecretProvider,
     KeyStoreService,
+    SigningKeys,
     TokenService,
     AccessTokenVerifier,
     TokenPurgeService,
@@ -113,6 +121,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     RefreshTokenService,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
+    ResourceIndicators,
     IssuedTokenLookup,
     RevocationEndpoint,
     IntrospectionEndpoint,
@@ -128,6 +137,9 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     ...jwtAssertionProviders,
     ...deviceFlowProviders,
     ...registrationProviders,
+    ...dpopProviders,
+    ...tokenExchangeProviders,
+    ...pushedAuthorizationProviders,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ],
   exports: exported,

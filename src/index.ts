@@ -22,6 +22,8 @@ export { TokenService, type AccessTokenRequest, type IssuedAccessToken } from '.
 export { AccessTokenVerifier } from './tokens/access-token-verifier.service.js';
 export type { AccessTokenInfo } from './tokens/access-token-info.js';
 export { KeyStoreService, type PublicJwk } from './tokens/key-store.service.js';
+export { SigningKeys, type SigningKeyInfo, type RotatedSigningKey, type RotateSigningKeyOptions } from './tokens/signing-keys.service.js';
+export type { SigningKeyState } from './tokens/signing-key-lifecycle.js';
 export { TokenPurgeService } from './tokens/token-purge.service.js';
 export { hashClientSecret, verifyClientSecret } from './tokens/client-secret-hasher.js';
 export { BearerAuthGuard } from './resource/bearer-auth.guard.js';
@@ -50,7 +52,27 @@ export * from './options/device-flow-options.interface.js';
 export * from './options/registration-options.interface.js';
 export * from './options/client-auth-options.interface.js';
 export * from './options/jwt-bearer-options.interface.js';
+export * from './options/dpop-options.interface.js';
+export type { ResourceDpopOptions } from './resource-server/resource-dpop-options.interface.js';
+export * from './options/resource-indicators-options.interface.js';
+export {
+  ResourceIndicators,
+  requestedResources,
+  type AccessTokenTarget,
+  type AccessTokenTargetOptions,
+} from './server/rfc8707/resource-indicators.service.js';
 export { JWT_BEARER_GRANT } from './server/rfc7523/jwt-bearer.grant.js';
+export { TOKEN_EXCHANGE_GRANT, TOKEN_TYPES, type ExchangeTokenType } from './server/rfc8693/token-types.js';
+export {
+  TOKEN_EXCHANGE_POLICY,
+  type TokenExchangePolicy,
+  type TokenExchangeRequest,
+  type TokenExchangeDecision,
+  type TokenExchangeOutcome,
+  type ExchangedToken,
+  type ActorClaim,
+  type MayActClaim,
+} from './server/rfc8693/token-exchange-policy.js';
 export { DEVICE_CODE_GRANT_TYPE } from './server/rfc8628/device-codes.service.js';
 export { STANDARD_SCOPE_CLAIMS } from './server/oidc/standard-claims.js';
 export type { RequestedClaims } from './server/oidc/claims-request.js';

@@ -26,7 +26,12 @@ export type OAuthErrorCode =
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
   | 'invalid_software_statement'
-  | 'unapproved_software_statement';
+  | 'unapproved_software_statement'
+  /** RFC 8707 section 2 (resource indicators). */
+  | 'invalid_target'
+  /** RFC 9449 sections 5, 7.1 and 8 (DPoP). */
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 /** The JSON body of an error response (RFC 6749 section 5.2). */
 export interface OAuthErrorBody {

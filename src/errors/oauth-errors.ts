@@ -78,3 +78,13 @@ export class UnsupportedTokenTypeError extends OAuthError {
     super('unsupported_token_type', description, { status: 400, ...options });
   }
 }
+
+/**
+ * 400: a `resource` value is invalid, unknown, not allowed for the client or the grant, or several were named where
+ * one is accepted (RFC 8707 section 2).
+ */
+export class InvalidTargetError extends OAuthError {
+  constructor(description = 'The requested resource is invalid or not allowed', options: OAuthErrorOptions = {}) {
+    super('invalid_target', description, { status: 400, ...options });
+  }
+}

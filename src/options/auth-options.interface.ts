@@ -1,10 +1,16 @@
 import type { DataSource } from 'typeorm';
 import type { AuthorizationOptions, InteractionOptions, LoginRateLimitOptions, RefreshTokenOptions } from './flow-options.interface.js';
-import type { ClientAssertionOptions, ClientJwks } from './client-auth-options.interface.js';
+import type { ClientAssertionOptions } from './client-auth-options.interface.js';
 import type { JwtBearerOptions } from './jwt-bearer-options.interface.js';
-import type { OpenIdOptions, SubjectType } from './oidc-options.interface.js';
+import type { OpenIdOptions } from './oidc-options.interface.js';
+import type { ClientSeed } from './client-seed.interface.js';
 import type { DeviceFlowOptions } from './device-flow-options.interface.js';
 import type { RegistrationOptions } from './registration-options.interface.js';
+import type { PushedAuthorizationOptions } from './pushed-authorization-options.interface.js';
+import type { ResourceServerOptions } from './resource-indicators-options.interface.js';
+import type { DpopOptions } from './dpop-options.interface.js';
+
+export type { ClientSeed } from './client-seed.interface.js';
 
 /** How an access token is represented on the wire. */
 export type AccessTokenFormat = 'jwt' | 'opaque';
@@ -107,6 +113,18 @@ export interface SigningOptions {
    * @default '.authnest/secret.key' (beside the SQLite file when one is used)
    */
   secretFile?: string;
+  /**
+   * Seconds between re-reads of the signing keys by each instance (on use: the first signature, JWKS answer or
+   * verification after the interval reads them first), so keys rotated or revoked elsewhere are seen. 1 to 3600.
+   * @default 60
+   */
+  reloadInterval?: number;
+  /**
+   * Seconds between publishing a rotated key (`SigningKeys.rotate()`, `authnest keys rotate`) and signing with it, so
+   * every instance and resource server has it first. Must exceed `reloadInterval` plus the JWKS `max-age` (300).
+   * @default 900
+   */
+  propagationDelay?: number;
 }
 
 /** Resource-side verification (the bearer guard). */
@@ -134,106 +152,6 @@ export interface ResourceOptions {
   realm?: string;
 }
 
-/** A client created or updated at boot (demo and fixed first-party clients). */
-export interface ClientSeed {
-  /** The `client_id`. */
-  clientId: string;
-  /**
-   * The secret of a confidential client; stored only as a scrypt hash (and, for `client_secret_jwt`, which needs
-   * the secret itself as HMAC key, also sealed with AES-256-GCM under `signing.encryptionSecret`). Omit for public
-   * clients.
-   * @default undefined
-   */
-  clientSecret?: string;
-  /**
-   * Display name.
-   * @default the clientId
-   */
-  name?: string;
-  /**
-   * Authentication methods this client may use at the token endpoint.
-   * @default ['client_secret_basic'] (['private_key_jwt'] with `jwks` or `jwksUri`, ['none'] without a secret)
-   */
-  authMethods?: ClientAuthMethod[];
-  /**
-   * The client's public keys for `private_key_jwt` (give `jwks` or `jwksUri`, not both).
-   * @default undefined
-   */
-  jwks?: ClientJwks;
-  /**
-   * Where the client publishes its public keys for `private_key_jwt`: https, fetched with bounds (see
-   * `clientAssertions`).
-   * @default undefined
-   */
-  jwksUri?: string;
-  /**
-   * The only JWS algorithm accepted for this client's assertions (`token_endpoint_auth_signing_alg`).
-   * @default any asymmetric algorithm for private_key_jwt, HS256/HS384/HS512 for client_secret_jwt
-   */
-  tokenEndpointAuthSigningAlg?: string;
-  /**
-   * Grant types this client may use.
-   * @default ['client_credentials']
-   */
-  grantTypes?: string[];
-  /**
-   * Scopes this client may be granted; each must be listed in the server's `scopes`.
-   * @default []
-   */
-  scopes?: string[];
-  /**
-   * Scopes granted when a request names none.
-   * @default []
-   */
-  defaultScopes?: string[];
-  /**
-   * Registered redirect URIs (used by the authorization endpoint).
-   * @default []
-   */
-  redirectUris?: string[];
-  /**
-   * Overrides `accessToken.format` for this client.
-   * @default undefined
-   */
-  accessTokenFormat?: AccessTokenFormat;
-  /**
-   * Overrides `accessToken.audience` for this client.
-   * @default undefined
-   */
-  audience?: string;
-  /**
-   * A first-party client the server's owner trusts: users are not asked for consent.
-   * @default false
-   */
-  firstParty?: boolean;
-  /**
-   * May call the introspection endpoint (RFC 7662), e.g. a resource server's own client.
-   * @default false
-   */
-  allowIntrospection?: boolean;
-  /**
-   * Where the end-session endpoint may send the browser after logout (exact match, like `redirectUris`).
-   * @default []
-   */
-  postLogoutRedirectUris?: string[];
-  /**
-   * The client's back-channel logout endpoint: a logout token (with `sub` and `sid`) is POSTed there when a session
-   * it took part in ends. https, or http on a loopback host.
-   * @default undefined
-   */
-  backchannelLogoutUri?: string;
-  /**
-   * `public`: `sub` is the account id; `pairwise`: a different, stable `sub` per sector (OpenID Connect Core
-   * section 8.1) in ID tokens, UserInfo and logout tokens.
-   * @default 'public'
-   */
-  subjectType?: SubjectType;
-  /**
-   * The sector (a host name) of a pairwise client. Required when its redirect URIs are on several hosts.
-   * @default the host of the client's redirect URIs
-   */
-  sectorIdentifier?: string;
-}
 
 /** Options of `AuthModule.forRoot()` / `forRootAsync()`. Validated at boot. */
 export interface AuthModuleOptions {
@@ -245,6 +163,12 @@ export interface AuthModuleOptions {
   database?: AuthDatabaseOptions;
   /** @default { format: 'jwt', ttl: 3600, audience: issuer } */
   accessToken?: AccessTokenOptions;
+  /**
+   * Resource servers clients may ask tokens for with the `resource` parameter (RFC 8707); their tokens carry the
+   * resource's URI as `aud`, only its scopes, and its format and lifetime. Without `resource`, nothing changes.
+   * @default []
+   */
+  resources?: ResourceServerOptions[];
   /** @default { algorithm: 'ES256' } */
   signing?: SigningOptions;
   /**
@@ -289,4 +213,11 @@ export interface AuthModuleOptions {
   jwtBearer?: JwtBearerOptions;
   /** @default { mode: 'disabled' } (see `RegistrationOptions` for every default) */
   registration?: RegistrationOptions;
+  /** @default { ttl: 60, required: false } */
+  par?: PushedAuthorizationOptions;
+  /**
+   * DPoP (RFC 9449): off until set; `{}` turns it on with every default.
+   * @default undefined (off); when set: { required: false, requireNonce: false, nonceLifetime: 300, proofMaxAge: 60, leeway: 15, algorithms: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA', 'Ed25519'], resourceOrigin: the issuer's origin }
+   */
+  dpop?: DpopOptions;
 }

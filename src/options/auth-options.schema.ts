@@ -26,6 +26,9 @@ import { JwtBearerOptionsSchema } from './jwt-bearer-options.schema.js';
 import { OpenIdOptionsSchema } from './oidc-options.schema.js';
 import { DeviceFlowOptionsSchema } from './device-flow-options.schema.js';
 import { RegistrationOptionsSchema } from './registration-options.schema.js';
+import { PushedAuthorizationOptionsSchema } from './pushed-authorization-options.schema.js';
+import { ResourceServerSchema } from './resource-indicators-options.schema.js';
+import { DpopOptionsSchema } from './dpop-options.schema.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLIENT_ID = /^[\x21-\x7E]+$/;
@@ -42,6 +45,8 @@ export class SigningOptionsSchema {
   @IsOptional() @IsIn(['ES256', 'RS256', 'EdDSA']) algorithm?: string;
   @IsOptional() @IsString() @MinLength(32, { message: 'encryptionSecret must be at least 32 characters' }) encryptionSecret?: string;
   @IsOptional() @IsString() @MinLength(1) secretFile?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(3600) reloadInterval?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(2_592_000) propagationDelay?: number;
 }
 
 /** class-validator mirror of `ResourceOptions`. */
@@ -66,12 +71,15 @@ export class ClientSeedSchema {
   @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) redirectUris?: string[];
   @IsOptional() @IsIn(['jwt', 'opaque']) accessTokenFormat?: string;
   @IsOptional() @IsString() @MinLength(1) audience?: string;
+  @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) resources?: string[];
   @IsOptional() @IsBoolean() firstParty?: boolean;
   @IsOptional() @IsBoolean() allowIntrospection?: boolean;
   @IsOptional() @IsArray() @ArrayUnique() @IsString({ each: true }) postLogoutRedirectUris?: string[];
   @IsOptional() @IsString() backchannelLogoutUri?: string;
   @IsOptional() @IsIn(['public', 'pairwise']) subjectType?: string;
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.-]{1,253}$/, { message: 'sectorIdentifier must be a host name' }) sectorIdentifier?: string;
+  @IsOptional() @IsBoolean() requirePushedAuthorizationRequests?: boolean;
+  @IsOptional() @IsBoolean() dpopBoundAccessTokens?: boolean;
   @IsOptional() @IsObject() jwks?: Record<string, unknown>;
   @IsOptional() @IsString() jwksUri?: string;
   @IsOptional() @IsString() @Matches(/^(?:[RP]S|ES)(?:256|384|512)$|^EdDSA$|^Ed25519$|^HS(?:256|384|512)$/, { message: 'tokenEndpointAuthSigningAlg must be a JWS algorithm other than none' })
@@ -99,6 +107,7 @@ export class AuthModuleOptionsSchema {
   @IsString() issuer: string;
   @IsOptional() database?: unknown;
   @IsOptional() @ValidateNested() @Type(() => AccessTokenOptionsSchema) accessToken?: AccessTokenOptionsSchema;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => ResourceServerSchema) resources?: ResourceServerSchema[];
   @IsOptional() @ValidateNested() @Type(() => SigningOptionsSchema) signing?: SigningOptionsSchema;
   @IsOptional() @IsArray() @ArrayUnique() @Matches(SCOPE_TOKEN, { each: true, message: 'each scope must be an RFC 6749 scope token' })
   scopes?: string[];
@@ -114,5 +123,7 @@ export class AuthModuleOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => DeviceFlowOptionsSchema) deviceFlow?: DeviceFlowOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => ClientAssertionOptionsSchema) clientAssertions?: ClientAssertionOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => RegistrationOptionsSchema) registration?: RegistrationOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => PushedAuthorizationOptionsSchema) par?: PushedAuthorizationOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => DpopOptionsSchema) dpop?: DpopOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => JwtBearerOptionsSchema) jwtBearer?: JwtBearerOptionsSchema;
 }

@@ -43,7 +43,8 @@ describe('resolveAuthOptions defaults', () => {
       issuer: ISSUER,
       database: { kind: 'sqlite', path: 'authnest.sqlite', migrations: 'run' },
       accessToken: { format: 'jwt', ttl: 3600, audience: ISSUER },
-      signing: { algorithm: 'ES256', encryptionSecret: undefined, secretFile: join('.authnest', 'secret.key') },
+      resources: [],
+      signing: { algorithm: 'ES256', encryptionSecret: undefined, secretFile: join('.authnest', 'secret.key'), reloadInterval: 60, propagationDelay: 900 },
       scopes: [],
       clients: [],
       resource: { leeway: 5, jwtCacheTtl: 300, opaqueCacheTtl: 0, realm: ISSUER },
@@ -61,6 +62,17 @@ describe('resolveAuthOptions defaults', () => {
         rateLimit: { max: 20, window: 900 },
       },
       jwtBearer: { issuers: [] },
+      par: { ttl: 60, required: false },
+      dpop: {
+        enabled: false,
+        required: false,
+        requireNonce: false,
+        nonceLifetime: 300,
+        proofMaxAge: 60,
+        leeway: 15,
+        algorithms: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA', 'Ed25519'],
+        resourceOrigin: 'https://auth.example.com',
+      },
       purgeInterval: 3600,
       production: false,
       authorization: { codeTtl: 60, pkce: 'all-clients', allowPlainPkce: false },
@@ -102,7 +114,7 @@ describe('resolveAuthOptions defaults', () => {
       purgeInterval: 0,
     });
     expect(options.accessToken).toEqual({ format: 'opaque', ttl: 600, audience: 'https://api.example.com' });
-    expect(options.signing).toEqual({ algorithm: 'EdDSA', encryptionSecret: SECRET, secretFile: '/run/secret' });
+    expect(options.signing).toEqual({ algorithm: 'EdDSA', encryptionSecret: SECRET, secretFile: '/run/secret', reloadInterval: 60, propagationDelay: 900 });
     expect(options.resource).toEqual({ leeway: 0, jwtCacheTtl: 0, opaqueCacheTtl: 30, realm: 'api' });
     expect([options.clientSecretCacheTtl, options.purgeInterval]).toEqual([0, 0]);
   });

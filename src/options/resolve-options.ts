@@ -8,9 +8,13 @@ import { defaultAuthMethods, resolveClientAssertions, resolveClientKeys, resolve
 import { resolveDeviceFlowOptions } from './resolve-device-flow-options.js';
 import { resolveFlowOptions } from './resolve-flow-options.js';
 import { resolveRegistrationOptions } from './resolve-registration-options.js';
+import { resolveResourceIndicators } from './resolve-resource-indicators.js';
+import { resolvePushedAuthorizationOptions } from './resolve-pushed-authorization-options.js';
+import { resolveDpopOptions } from './resolve-dpop-options.js';
 import { resolveOpenIdClient, resolveOpenIdOptions } from './resolve-oidc-options.js';
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
 import { validationProblems } from './validation-problems.js';
+import { resolveKeyRotation } from './resolve-signing-options.js';
 
 export function resolveDatabase(options: AuthModuleOptions, problems: string[]): ResolvedDatabase {
   const db = options.database ?? { type: 'sqlite' as const };
@@ -57,8 +61,11 @@ export function resolveClient(seed: ClientSeed, index: number, scopes: Set<strin
     redirectUris: seed.redirectUris ?? [],
     accessTokenFormat: seed.accessTokenFormat,
     audience: seed.audience,
+    resources: seed.resources,
     firstParty: seed.firstParty ?? false,
     allowIntrospection: seed.allowIntrospection ?? false,
+    requirePushedAuthorizationRequests: seed.requirePushedAuthorizationRequests,
+    dpopBoundAccessTokens: seed.dpopBoundAccessTokens,
     ...resolveOpenIdClient(seed, seed.redirectUris ?? [], path, problems),
     ...resolveClientKeys(seed, authMethods, path, problems),
   };
@@ -77,7 +84,8 @@ export function resolveClient(seed: ClientSeed, index: number, scopes: Set<strin
   return client;
 }
 
-function defaultSecretFile(database: ResolvedDatabase): string {
+/** Where the development secret is kept by default: beside the SQLite file, else in the working directory (also read by `authnest keys`). */
+export function defaultSecretFile(database: ResolvedDatabase): string {
   if (database.kind === 'sqlite' && database.path !== ':memory:') return join(dirname(database.path), '.authnest', 'secret.key');
   return join('.authnest', 'secret.key');
 }
@@ -109,11 +117,14 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
   if (production && !encryptionSecret) {
     problems.push('signing.encryptionSecret: required when NODE_ENV=production (private keys are encrypted at rest with it)');
   }
+  const keyRotation = resolveKeyRotation(raw, problems);
   const flows = resolveFlowOptions(raw, problems);
   const oidc = resolveOpenIdOptions(raw, scopes, problems);
   const jwtBearerIssuers = resolveJwtBearerIssuers(raw, seen, problems);
   const deviceFlow = resolveDeviceFlowOptions(raw, issuer, problems);
   const registration = resolveRegistrationOptions(raw, scopes, problems);
+  const resources = resolveResourceIndicators(raw, scopes, clients, problems);
+  const dpop = resolveDpopOptions(raw, issuer, clients, problems);
   if (problems.length > 0) throw new AuthConfigError(problems);
   return {
     ...flows,
@@ -124,10 +135,12 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
       ttl: raw.accessToken?.ttl ?? 3600,
       audience: raw.accessToken?.audience ?? issuer,
     },
+    resources,
     signing: {
       algorithm: raw.signing?.algorithm ?? 'ES256',
       encryptionSecret,
       secretFile: raw.signing?.secretFile ?? defaultSecretFile(database),
+      ...keyRotation,
     },
     scopes,
     clients,
@@ -143,6 +156,8 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
     deviceFlow,
     clientAssertions: resolveClientAssertions(raw),
     registration,
+    par: resolvePushedAuthorizationOptions(raw),
+    dpop,
     jwtBearer: { issuers: jwtBearerIssuers },
     production,
   };

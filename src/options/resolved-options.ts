@@ -5,6 +5,9 @@ import type { PkcePolicy, RateLimitWindow } from './flow-options.interface.js';
 import type { SubjectType } from './oidc-options.interface.js';
 import type { ResolvedDeviceFlowOptions } from './resolve-device-flow-options.js';
 import type { ResolvedRegistrationOptions } from './resolve-registration-options.js';
+import type { ResolvedResource } from './resolve-resource-indicators.js';
+import type { ResolvedPushedAuthorizationOptions } from './resolve-pushed-authorization-options.js';
+import type { ResolvedDpopOptions } from './resolve-dpop-options.js';
 
 /** A client seed with every default applied. */
 export interface ResolvedClientSeed {
@@ -18,6 +21,8 @@ export interface ResolvedClientSeed {
   redirectUris: string[];
   accessTokenFormat?: AccessTokenFormat;
   audience?: string;
+  /** RFC 8707: the resources the client may name; undefined: every configured one. */
+  resources?: string[];
   firstParty: boolean;
   allowIntrospection: boolean;
   /** OpenID Connect fields: optional so `ClientService.upsert` callers may omit them (defaults: none, public). */
@@ -29,6 +34,10 @@ export interface ResolvedClientSeed {
   jwks?: ClientJwks;
   jwksUri?: string;
   tokenEndpointAuthSigningAlg?: string;
+  /** RFC 9126 section 6: optional so `ClientService.upsert` callers may omit it (default false). */
+  requirePushedAuthorizationRequests?: boolean;
+  /** RFC 9449 section 5.2: optional so `ClientService.upsert` callers may omit it (default false). */
+  dpopBoundAccessTokens?: boolean;
 }
 
 /** A trusted issuer of the JWT bearer grant, resolved. */
@@ -77,7 +86,9 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   issuer: string;
   database: ResolvedDatabase;
   accessToken: { format: AccessTokenFormat; ttl: number; audience: string };
-  signing: { algorithm: SigningAlgorithm; encryptionSecret?: string; secretFile: string };
+  /** RFC 8707 resource servers. */
+  resources: ResolvedResource[];
+  signing: { algorithm: SigningAlgorithm; encryptionSecret?: string; secretFile: string; reloadInterval: number; propagationDelay: number };
   scopes: string[];
   clients: ResolvedClientSeed[];
   resource: { leeway: number; jwtCacheTtl: number; opaqueCacheTtl: number; realm: string };
@@ -87,6 +98,8 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   deviceFlow: ResolvedDeviceFlowOptions;
   clientAssertions: ResolvedClientAssertions;
   registration: ResolvedRegistrationOptions;
+  par: ResolvedPushedAuthorizationOptions;
+  dpop: ResolvedDpopOptions;
   jwtBearer: { issuers: ResolvedJwtBearerIssuer[] };
   production: boolean;
 }

@@ -16,6 +16,12 @@ export const jsonList: ValueTransformer = {
   },
 };
 
+/** A list stored as JSON text where null (absent, "no restriction") stays distinct from `[]`. */
+export const nullableJsonList: ValueTransformer = {
+  to: (value: readonly string[] | null | undefined) => (value === null || value === undefined ? null : JSON.stringify(value)),
+  from: (value: string | null): string[] | null => (value === null || value === undefined ? null : (jsonList.from as (raw: string) => string[])(value)),
+};
+
 /** A JSON object stored as text (null stays null): portable between SQLite and PostgreSQL. */
 export const jsonObject: ValueTransformer = {
   to: (value: object | null | undefined) => (value === null || value === undefined ? null : JSON.stringify(value)),

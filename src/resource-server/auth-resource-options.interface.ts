@@ -1,8 +1,11 @@
+import type { AsymmetricJwsAlgorithm } from '../internal/jws-algorithms.js';
+import type { ResourceDpopOptions } from './resource-dpop-options.interface.js';
+
 /**
  * Asymmetric JWS algorithms a standalone resource server may accept (never `none`, never HMAC: the keys come
  * from a public JWK Set).
  */
-export type RemoteJwsAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'EdDSA' | 'Ed25519';
+export type RemoteJwsAlgorithm = AsymmetricJwsAlgorithm;
 
 /** How the resource server authenticates to the introspection endpoint (RFC 6749 section 2.3.1). */
 export type IntrospectionAuthMethod = 'client_secret_basic' | 'client_secret_post';
@@ -100,4 +103,9 @@ export interface AuthResourceModuleOptions {
    * @default 5000
    */
   timeoutMs?: number;
+  /**
+   * DPoP-bound tokens (RFC 9449), accepted with the DPoP scheme and a proof; see `ResourceDpopOptions`.
+   * @default undefined (the Bearer scheme only; DPoP-bound tokens are refused)
+   */
+  dpop?: ResourceDpopOptions;
 }

@@ -14,22 +14,12 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../internal/jws-algorithms.js';
 import type { IntrospectionAuthMethod, RemoteJwsAlgorithm } from './auth-resource-options.interface.js';
+import { ResourceDpopOptionsSchema } from './resource-dpop-options.schema.js';
 
-/** Every accepted algorithm (a record, so a new `RemoteJwsAlgorithm` must be listed here). */
-export const REMOTE_JWS_ALGORITHMS = Object.keys({
-  ES256: true,
-  ES384: true,
-  ES512: true,
-  RS256: true,
-  RS384: true,
-  RS512: true,
-  PS256: true,
-  PS384: true,
-  PS512: true,
-  EdDSA: true,
-  Ed25519: true,
-} satisfies Record<RemoteJwsAlgorithm, true>);
+/** Every accepted algorithm. */
+export const REMOTE_JWS_ALGORITHMS: readonly RemoteJwsAlgorithm[] = ASYMMETRIC_JWS_ALGORITHMS;
 
 const AUTH_METHODS = Object.keys({ client_secret_basic: true, client_secret_post: true } satisfies Record<IntrospectionAuthMethod, true>);
 
@@ -60,4 +50,5 @@ export class AuthResourceModuleOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => IntrospectionOptionsSchema) introspection?: IntrospectionOptionsSchema;
   @IsOptional() @IsString() @MinLength(1) @Matches(/^[^"\\\r\n]*$/) realm?: string;
   @IsOptional() @IsInt() @Min(100) @Max(60_000) timeoutMs?: number;
+  @IsOptional() @ValidateNested() @Type(() => ResourceDpopOptionsSchema) dpop?: ResourceDpopOptionsSchema;
 }

@@ -1,5 +1,7 @@
 import { isSafeServerUrl } from '../internal/url-rules.js';
 import { AuthConfigError } from '../options/auth-config.error.js';
+import type { DpopAlgorithm } from '../options/dpop-options.interface.js';
+import { DEFAULT_DPOP_ALGORITHMS, originOnly } from '../options/resolve-dpop-options.js';
 import { validationProblems } from '../options/validation-problems.js';
 import type { AuthResourceModuleOptions, IntrospectionAuthMethod, RemoteJwsAlgorithm } from './auth-resource-options.interface.js';
 import { AuthResourceModuleOptionsSchema } from './auth-resource-options.schema.js';
@@ -23,6 +25,8 @@ export interface ResolvedAuthResourceOptions {
     cacheTtl: number;
     cacheSize: number;
   };
+  /** RFC 9449; undefined: the Bearer scheme only. */
+  dpop?: { origin: string; algorithms: DpopAlgorithm[]; proofMaxAge: number; leeway: number };
 }
 
 /** `AuthConfigError` whose message names the module it comes from. */
@@ -50,8 +54,10 @@ export function resolveAuthResourceOptions(raw: AuthResourceModuleOptions): Reso
   for (const [path, value] of urls) {
     if (typeof value === 'string' && !isSafeServerUrl(value)) problems.push(`${path}: ${URL_RULE}`);
   }
+  const dpopOrigin = raw.dpop && typeof raw.dpop.origin === 'string' ? originOnly(raw.dpop.origin) : undefined;
+  if (raw.dpop && typeof raw.dpop.origin === 'string' && !dpopOrigin) problems.push(`dpop.origin: must be an origin (${URL_RULE}, no path)`);
   if (problems.length > 0) throw new AuthResourceConfigError(problems);
-  const { issuer, introspection } = raw;
+  const { issuer, introspection, dpop } = raw;
   return {
     issuer,
     audience: raw.audience,
@@ -68,6 +74,12 @@ export function resolveAuthResourceOptions(raw: AuthResourceModuleOptions): Reso
       authMethod: introspection.authMethod ?? 'client_secret_basic',
       cacheTtl: introspection.cacheTtl ?? 30,
       cacheSize: introspection.cacheSize ?? 10_000,
+    },
+    dpop: dpop && {
+      origin: dpopOrigin!,
+      algorithms: dpop.algorithms ?? [...DEFAULT_DPOP_ALGORITHMS],
+      proofMaxAge: dpop.proofMaxAge ?? 60,
+      leeway: dpop.leeway ?? 15,
     },
   };
 }

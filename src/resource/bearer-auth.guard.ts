@@ -1,8 +1,9 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InsufficientScopeError, MissingTokenError } from '../errors/bearer-errors.js';
-import { authorizationHeader, extractBearerToken } from './bearer-token.js';
+import { InsufficientScopeError } from '../errors/bearer-errors.js';
 import { BEARER_REALM, BEARER_TOKEN_VERIFIER, type BearerTokenVerifier } from './bearer-token-verifier.js';
+import { DPOP_BINDING, type DpopBinding } from './dpop-binding.js';
+import { authenticateRequest, challenged } from './request-authentication.js';
 import { PUBLIC_METADATA } from './public.decorator.js';
 import { REQUEST_TOKEN, type RequestWithToken } from './request-token.js';
 import { describeRequirement, satisfies, SCOPE_REQUIREMENT } from './scope-requirement.js';
@@ -10,7 +11,9 @@ import { describeRequirement, satisfies, SCOPE_REQUIREMENT } from './scope-requi
 /**
  * RFC 6750 bearer guard. Use it globally (`{ provide: APP_GUARD, useExisting: BearerAuthGuard }`), per
  * controller (`@UseGuards(BearerAuthGuard)`), or implicitly through `@RequireScope`. Skips `@Public()`
- * routes; 401 without a valid token, 403 `insufficient_scope` when the scope requirement is not met.
+ * routes; 401 without a valid token, 403 `insufficient_scope` when the scope requirement is not met. With DPoP on
+ * (RFC 9449 section 7), the DPoP scheme is accepted too, with a proof of the key the token is bound to; a DPoP-bound
+ * token is never accepted with the Bearer scheme, DPoP on or off.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
@@ -18,6 +21,7 @@ export class BearerAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(BEARER_TOKEN_VERIFIER) private readonly verifier: BearerTokenVerifier,
     @Inject(BEARER_REALM) private readonly realm: string,
+    @Optional() @Inject(DPOP_BINDING) private readonly dpop?: DpopBinding,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -26,15 +30,14 @@ export class BearerAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RequestWithToken>();
     const realm = this.realm;
     let token = request[REQUEST_TOKEN];
+    let scheme: 'Bearer' | 'DPoP' = 'Bearer';
     if (!token) {
-      const raw = extractBearerToken(authorizationHeader(request), realm);
-      if (raw === undefined) throw new MissingTokenError(realm);
-      token = await this.verifier.verify(raw);
+      ({ token, scheme } = await authenticateRequest(request, context.switchToHttp().getResponse(), this.verifier, realm, this.dpop ?? undefined));
       request[REQUEST_TOKEN] = token;
     }
     const requirement = this.reflector.getAllAndOverride(SCOPE_REQUIREMENT, targets);
     if (requirement && !satisfies(requirement, token.scopes)) {
-      throw new InsufficientScopeError(realm, describeRequirement(requirement));
+      throw challenged(new InsufficientScopeError(realm, describeRequirement(requirement)), scheme, this.dpop ?? undefined);
     }
     return true;
   }

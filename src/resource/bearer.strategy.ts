@@ -2,7 +2,7 @@ import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import type { StrategyCreatedStatic } from 'passport';
 import { Strategy } from 'passport-http-bearer';
-import { MissingTokenError } from '../errors/bearer-errors.js';
+import { InvalidTokenError, MissingTokenError } from '../errors/bearer-errors.js';
 import type { AccessTokenInfo } from '../tokens/access-token-info.js';
 import { authorizationHeader, extractBearerToken } from './bearer-token.js';
 import { BEARER_REALM, BEARER_TOKEN_VERIFIER, type BearerTokenVerifier } from './bearer-token-verifier.js';
@@ -42,8 +42,11 @@ export class AuthnestBearerStrategy extends PassportStrategy(Strategy, AUTHNEST_
     super.authenticate(headerOnly as Parameters<InstanceType<typeof Strategy>['authenticate']>[0], options);
   }
 
-  validate(token: string): Promise<AccessTokenInfo> {
-    return this.verifier.verify(token);
+  /** The Bearer scheme only: a DPoP-bound token (RFC 9449 section 7.1) needs `BearerAuthGuard` and a proof. */
+  async validate(token: string): Promise<AccessTokenInfo> {
+    const info = await this.verifier.verify(token);
+    if (info.cnf) throw new InvalidTokenError(this.realm, 'The access token is DPoP-bound: send it with the DPoP scheme and a proof');
+    return info;
   }
 }
 

@@ -25,6 +25,8 @@ export const ENDPOINT_PATHS = {
   /** RFC 7591 client registration endpoint, and RFC 7592 client configuration endpoint of one registered client. */
   registration: '/oauth/register',
   registrationClient: '/oauth/register/:clientId',
+  /** RFC 9126 pushed authorization request endpoint. */
+  pushedAuthorization: '/oauth/par',
 } as const;
 
 /** The path of an interaction route for one interaction id (ids are base64url: no escaping needed). */
@@ -39,6 +41,7 @@ export const PROTOCOL_PATHS: ReadonlySet<string> = new Set<string>([
   ENDPOINT_PATHS.introspection,
   ENDPOINT_PATHS.userinfo,
   ENDPOINT_PATHS.deviceAuthorization,
+  ENDPOINT_PATHS.pushedAuthorization,
 ]);
 
 /**

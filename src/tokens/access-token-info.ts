@@ -22,4 +22,9 @@ export interface AccessTokenInfo {
   exp: number;
   /** Every claim of a JWT (for opaque tokens, the same fields in JWT claim names). */
   claims: Readonly<Record<string, unknown>>;
+  /**
+   * RFC 9449 section 6: the thumbprint of the DPoP key the token is bound to (JWT `cnf.jkt`, or the issuer's record).
+   * Absent for a bearer token. The guards accept a bound token only with the DPoP scheme and a proof of that key.
+   */
+  cnf?: { jkt: string };
 }

@@ -11,6 +11,7 @@ import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
 import type { AccessTokenInfo } from './access-token-info.js';
 import { jwtAccessTokenInfo, jwtAccessTokenVerifyOptions, jwtFailureDescription } from './jwt-access-token-claims.js';
 import { KeyStoreService } from './key-store.service.js';
+import { storedActorClaim } from './stored-actor-claim.js';
 
 /**
  * Every algorithm authnest signs with (never `none` or HMAC; a record so a new `SigningAlgorithm` must be added).
@@ -82,6 +83,8 @@ export class AccessTokenVerifier {
 
   private async verifyJwt(token: string, audience = this.options.accessToken.audience, retried = false): Promise<AccessTokenInfo> {
     let payload: JWTPayload;
+    // Keys rotated or revoked on another instance are seen within `signing.reloadInterval`.
+    if (!retried) await this.keys.refreshIfDue();
     try {
       ({ payload } = await jwtVerify(
         token,
@@ -120,7 +123,9 @@ export class AccessTokenVerifier {
     if (row.audience !== this.options.accessToken.audience) throw this.invalid();
     const iat = Math.floor(row.issuedAt / 1000);
     const exp = Math.floor(row.expiresAt / 1000);
-    const claims = { iss: this.options.issuer, sub: row.subject, aud: row.audience, client_id: row.clientId, jti: row.id, iat, exp };
+    // RFC 8693 section 4.1: a token from a delegation names its actors, as a JWT's `act` claim would.
+    const act = storedActorClaim(row.act);
+    const claims = { iss: this.options.issuer, sub: row.subject, aud: row.audience, client_id: row.clientId, jti: row.id, iat, exp, ...(act ? { act } : {}) };
     return {
       format: 'opaque',
       jti: row.id,
@@ -132,6 +137,8 @@ export class AccessTokenVerifier {
       iat,
       exp,
       claims: row.scopes.length > 0 ? { ...claims, scope: row.scopes.join(' ') } : claims,
+      // RFC 9449 section 6.2: the key an opaque token is bound to, as a JWT's `cnf` would say.
+      ...(row.jkt !== null ? { cnf: { jkt: row.jkt } } : {}),
     };
   }
 }

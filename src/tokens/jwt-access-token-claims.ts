@@ -49,6 +49,18 @@ export function scopesOfClaim(scope: unknown): string[] | undefined {
   return typeof scope === 'string' ? parseScope(scope) : undefined;
 }
 
+/**
+ * The `cnf` claim of a sender-constrained token (RFC 7800, RFC 9449 section 6.1): absent, `{ cnf: undefined }`; a
+ * `jkt` thumbprint, that; anything else (another confirmation method, a malformed value), undefined: a binding this
+ * code cannot check, so the token is refused.
+ */
+export function confirmationOf(cnf: unknown): { cnf?: { jkt: string } } | undefined {
+  if (cnf === undefined) return {};
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) return undefined;
+  const { jkt } = cnf as Record<string, unknown>;
+  return typeof jkt === 'string' && /^[A-Za-z0-9_-]{43}$/.test(jkt) ? { cnf: { jkt } } : undefined;
+}
+
 function asList(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
@@ -62,7 +74,8 @@ function asList(value: string | string[] | undefined): string[] {
 export function jwtAccessTokenInfo(payload: JWTPayload): AccessTokenInfo | undefined {
   const { client_id: clientId, iat, exp } = payload;
   const scopes = scopesOfClaim(payload.scope);
-  if (!scopes || typeof clientId !== 'string' || !isNumericDate(iat) || !isNumericDate(exp)) return undefined;
+  const confirmation = confirmationOf(payload.cnf);
+  if (!scopes || !confirmation || typeof clientId !== 'string' || !isNumericDate(iat) || !isNumericDate(exp)) return undefined;
   return {
     format: 'jwt',
     jti: String(payload.jti),
@@ -74,5 +87,6 @@ export function jwtAccessTokenInfo(payload: JWTPayload): AccessTokenInfo | undef
     iat,
     exp,
     claims: payload,
+    ...confirmation,
   };
 }

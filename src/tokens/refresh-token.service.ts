@@ -25,6 +25,10 @@ export interface RefreshTokenRequest {
   amr?: readonly string[];
   /** The grant's `claims` request, as stored. */
   claims?: string | null;
+  /** RFC 8707: the grant's resources (every rotation keeps them all). */
+  resources?: readonly string[];
+  /** RFC 9449 section 5: the DPoP key thumbprint a public client's refresh token is bound to (rotations keep it). */
+  jkt?: string | null;
 }
 
 /** Longer strings are not tokens this service issued; they never reach the database. */
@@ -64,6 +68,8 @@ export class RefreshTokenService {
       acr: request.acr ?? null,
       amr: [...(request.amr ?? [])],
       claims: request.claims ?? null,
+      resources: [...(request.resources ?? [])],
+      jkt: request.jkt ?? null,
     });
     return token;
   }

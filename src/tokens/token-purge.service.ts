@@ -7,16 +7,18 @@ import { AuthorizationCodeStore } from '../persistence/stores/authorization-code
 import { DeviceCodeStore } from '../persistence/stores/device-code.store.js';
 import { InteractionStore } from '../persistence/stores/interaction.store.js';
 import { NonceStore } from '../persistence/stores/nonce.store.js';
+import { PushedRequestStore } from '../persistence/stores/pushed-request.store.js';
 import { RateLimitStore } from '../persistence/stores/rate-limit.store.js';
 import { RefreshTokenStore } from '../persistence/stores/refresh-token.store.js';
 import { SessionClientStore } from '../persistence/stores/session-client.store.js';
 import { SessionStore } from '../persistence/stores/session.store.js';
+import { SigningKeys } from './signing-keys.service.js';
 
 /**
- * Deletes expired access tokens (both formats), authorization codes, device codes, refresh tokens, interactions, login
+ * Deletes expired access tokens (both formats), authorization codes, device codes, pushed authorization requests, refresh tokens, interactions, login
  * sessions (and their client lists), remembered nonces, and login rate-limit counters whose window started more than the longest configured window
  * (`loginRateLimit`, `deviceFlow.userCodeRateLimit`) ago, on a timer (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh
- * token past its idle expiry could never be used again, and revoked or rotated ones stay until then so reuse is
+ * token past its idle expiry could never be used again (signing keys: retired ones, and revoked ones once their tokens expired), and revoked or rotated ones stay until then so reuse is
  * still recognised; a counter goes only once no window can still count it.
  */
 @Injectable()
@@ -35,6 +37,8 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     private readonly nonces: NonceStore,
     private readonly sessionClients: SessionClientStore,
     private readonly deviceCodes: DeviceCodeStore,
+    private readonly pushedRequests: PushedRequestStore,
+    private readonly signingKeys: SigningKeys,
     private readonly clock: Clock,
   ) {}
 
@@ -67,6 +71,8 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
       await this.nonces.deleteExpired(now),
       await this.sessionClients.deleteExpired(now),
       await this.deviceCodes.deleteExpired(now),
+      await this.pushedRequests.deleteExpired(now),
+      await this.signingKeys.purge(),
     ];
     return deleted.reduce((sum, count) => sum + count, 0);
   }

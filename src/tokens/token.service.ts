@@ -23,6 +23,18 @@ export interface AccessTokenRequest {
   sid?: string | null;
   /** The grant's `claims` request, as stored (what UserInfo releases besides the scopes' claims). */
   claims?: string | null;
+  /** RFC 8693 section 4.1: the `act` claim (actor chain) of a token issued by token exchange. */
+  act?: Record<string, unknown>;
+  /** RFC 8693 section 4.4: the `may_act` claim (who may act for the subject). */
+  mayAct?: Record<string, unknown>;
+  /** The `aud` of the token (RFC 8707: a resource's URI); default: the client's `audience`, else `accessToken.audience`. */
+  audience?: string;
+  /** Default: the client's `accessTokenFormat`, else `accessToken.format`. */
+  format?: AccessTokenFormat;
+  /** Lifetime in seconds; default: `accessToken.ttl`. */
+  ttl?: number;
+  /** RFC 9449: the DPoP key thumbprint (RFC 7638) the token is bound to (JWT `cnf.jkt`, row `jkt`); none: a bearer token. */
+  jkt?: string;
 }
 
 /** A freshly issued access token. */
@@ -32,6 +44,8 @@ export interface IssuedAccessToken {
   jti: string;
   /** Seconds until expiry. */
   expiresIn: number;
+  /** The response's `token_type`: `DPoP` for a token bound to a DPoP key (RFC 9449 section 5), else `Bearer`. */
+  tokenType: 'Bearer' | 'DPoP';
 }
 
 /**
@@ -49,9 +63,9 @@ export class TokenService {
   ) {}
 
   async issueAccessToken(request: AccessTokenRequest): Promise<IssuedAccessToken> {
-    const format = (request.client.accessTokenFormat as AccessTokenFormat | null) ?? this.options.accessToken.format;
-    const audience = request.client.audience ?? this.options.accessToken.audience;
-    const ttl = this.options.accessToken.ttl;
+    const format = request.format ?? (request.client.accessTokenFormat as AccessTokenFormat | null) ?? this.options.accessToken.format;
+    const audience = request.audience ?? request.client.audience ?? this.options.accessToken.audience;
+    const ttl = request.ttl ?? this.options.accessToken.ttl;
     const jti = randomToken(16);
     const iat = this.clock.nowSeconds();
     const accessToken = format === 'opaque' ? randomToken(32) : await this.signJwt(request, audience, jti, iat, ttl);
@@ -69,14 +83,20 @@ export class TokenService {
       revokedAt: null,
       sid: request.sid ?? null,
       claims: request.claims ?? null,
+      act: request.act ? JSON.stringify(request.act) : null,
+      mayAct: request.mayAct ? JSON.stringify(request.mayAct) : null,
+      jkt: request.jkt ?? null,
     });
-    return { accessToken, format, jti, expiresIn: ttl };
+    return { accessToken, format, jti, expiresIn: ttl, tokenType: request.jkt ? 'DPoP' : 'Bearer' };
   }
 
-  private signJwt(request: AccessTokenRequest, audience: string, jti: string, iat: number, ttl: number): Promise<string> {
-    const key = this.keys.signingKey();
+  private async signJwt(request: AccessTokenRequest, audience: string, jti: string, iat: number, ttl: number): Promise<string> {
+    const key = await this.keys.currentSigningKey();
     const claims: Record<string, unknown> = { client_id: request.client.clientId };
     if (request.scopes.length > 0) claims.scope = formatScope(request.scopes);
+    if (request.act) claims.act = request.act;
+    if (request.mayAct) claims.may_act = request.mayAct;
+    if (request.jkt) claims.cnf = { jkt: request.jkt };
     return new SignJWT(claims)
       .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)

@@ -1,22 +1,12 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthConfigError, type AuthModuleOptions, type ClientSeed } from '../../src/index.js';
-import { testMatrix } from '../support/matrix.js';
+import { testMatrix, type Database, type Platform } from '../support/matrix.js';
+import { bootProblems } from '../support/boot-problems.js';
 import { bootTestApp } from '../support/test-app.js';
 import { jwksOf, testKeyPair, type TestKeyPair } from './support/assertions.js';
 
-/** The problems a boot with these options fails with (an AuthConfigError is required). */
-async function bootProblems(platform: 'express' | 'fastify', db: 'sqlite' | 'postgres', options: Partial<AuthModuleOptions>): Promise<readonly string[]> {
-  const error = await bootTestApp({ platform, db, options: { scopes: ['read'], ...options } }).then(
-    async (t) => {
-      await t.close();
-      return undefined;
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AuthConfigError);
-  return (error as AuthConfigError).problems;
-}
+const bootWith = (platform: Platform, db: Database, options: Partial<AuthModuleOptions>) => bootProblems(platform, db, ['read'], options);
 
 /**
  * Key material that cannot be right stops the boot with an AuthConfigError naming the option path (the house rule:
@@ -81,18 +71,18 @@ describe.each(testMatrix())('client assertion options refused at boot on %s/%s',
   ];
 
   it.each(cases)('%s', async (_name, seed, problem) => {
-    const problems = await bootProblems(platform, db, { clients: [{ clientId: 'c', scopes: ['read'], ...seed() }] });
+    const problems = await bootWith(platform, db, { clients: [{ clientId: 'c', scopes: ['read'], ...seed() }] });
     expect(problems, problems.join('\n')).toContain(problem);
   });
 
   it('an empty key set names the jwks path with a colon', async () => {
-    expect(await bootProblems(platform, db, { clients: [{ clientId: 'c', jwks: { keys: [] } }] })).toContain(
+    expect(await bootWith(platform, db, { clients: [{ clientId: 'c', jwks: { keys: [] } }] })).toContain(
       'clients[0].jwks: must be a JWK Set ({ keys: [...] }) with at least one key',
     );
   });
 
   it('an empty key set is refused at all', async () => {
-    const problems = await bootProblems(platform, db, { clients: [{ clientId: 'c', jwks: { keys: [] } }] });
+    const problems = await bootWith(platform, db, { clients: [{ clientId: 'c', jwks: { keys: [] } }] });
     expect(problems.some((p) => p.startsWith('clients[0].jwks') && p.includes('at least one key'))).toBe(true);
   });
 
@@ -103,7 +93,7 @@ describe.each(testMatrix())('client assertion options refused at boot on %s/%s',
     [{ jwksCacheTtl: -1 }, 'clientAssertions.jwksCacheTtl'],
     [{ allowPrivateJwksUri: 'yes' as never }, 'clientAssertions.allowPrivateJwksUri'],
   ])('clientAssertions %o is refused, naming %s', async (clientAssertions, path) => {
-    const problems = await bootProblems(platform, db, { clientAssertions });
+    const problems = await bootWith(platform, db, { clientAssertions });
     expect(problems.some((p) => p.startsWith(path)), problems.join('\n')).toBe(true);
   });
 

@@ -7,7 +7,7 @@ import { AuthConfigError, AuthModule, type AuthModuleOptions } from '../../src/i
 import { basic } from '../support/http.js';
 import { testMatrix } from '../support/matrix.js';
 import { InMemoryAccountService, TestAccountsModule } from '../support/test-accounts.js';
-import { bootTestApp, FakeClock, TEST_ISSUER, TEST_SECRET, type TestApp } from '../support/test-app.js';
+import { bootTestApp, FakeClock, freshDatabase, TEST_ISSUER, TEST_SECRET, type TestApp } from '../support/test-app.js';
 import { inspectDatabase, type DbInspector } from '../token-endpoint/db-inspector.js';
 import { expectOAuthError, expectTokenResponse, refusedWithoutSideEffects, tokenRequest } from '../token-endpoint/helpers.js';
 
@@ -184,7 +184,8 @@ describe('JWT bearer grant options', () => {
     bootTestApp({
       platform: 'express',
       db: 'sqlite',
-      authModule: AuthModule.forRoot({ issuer: TEST_ISSUER, signing: { encryptionSecret: TEST_SECRET }, clients: [{ clientId: APP.id, clientSecret: APP.secret, grantTypes: [GRANT] }], jwtBearer }),
+      // A database of its own: the default file in the working directory would be shared with parallel test files.
+      authModule: AuthModule.forRoot({ issuer: TEST_ISSUER, database: freshDatabase('sqlite').database, signing: { encryptionSecret: TEST_SECRET }, clients: [{ clientId: APP.id, clientSecret: APP.secret, grantTypes: [GRANT] }], jwtBearer }),
     });
 
   it('refuses to boot a client with the grant without an AccountService', async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenPurgeService } from '../../src/index.js';
 import { AuthnestDeviceAuthorization1764300000000 } from '../../src/persistence/migrations/1764300000000-authnest-device-authorization.js';
+import { AuthnestDeviceResources1764700000001 } from '../../src/persistence/migrations/1764700000001-authnest-device-resources.js';
 import { authnestDataSource } from '../support/app-helpers.js';
 import { sha256, tableRows } from '../support/authorization-flow.js';
 import { postForm } from '../support/http.js';
@@ -67,10 +68,13 @@ describe.each(testMatrix())('device flow storage on %s/%s', (platform, db) => {
     expect(await drift()).toEqual([]);
     const runner = dataSource.createQueryRunner();
     try {
+      await new AuthnestDeviceResources1764700000001().down(runner);
       await new AuthnestDeviceAuthorization1764300000000().down(runner);
       expect(await runner.hasTable('authnest_device_codes')).toBe(false);
       await new AuthnestDeviceAuthorization1764300000000().up(runner);
       expect(await runner.hasTable('authnest_device_codes')).toBe(true);
+      // Later migrations that add columns to the table (RFC 8707 resources).
+      await new AuthnestDeviceResources1764700000001().up(runner);
     } finally {
       await runner.release();
     }

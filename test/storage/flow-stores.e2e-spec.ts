@@ -19,7 +19,7 @@ describe.each(testMatrix())('flow stores on %s/%s', (platform, db) => {
     await codes.insert({
       id: 'code-1', codeHash: 'a'.repeat(64), clientId: 'c', accountId: 'u', redirectUri: 'https://c/cb', redirectUriSent: true,
       scopes: ['a'], codeChallenge: null, codeChallengeMethod: null, nonce: null, authTime: now, createdAt: now, expiresAt: now + 60_000, consumedAt: null,
-      sid: null, acr: null, amr: [], claims: null,
+      sid: null, acr: null, amr: [], claims: null, resources: [], dpopJkt: null,
     });
     const results = await Promise.all(Array.from({ length: 10 }, () => codes.consume('code-1', Date.now())));
     expect(results.filter(Boolean)).toHaveLength(1);
@@ -29,7 +29,7 @@ describe.each(testMatrix())('flow stores on %s/%s', (platform, db) => {
   it('rotates a refresh token once and revokes a family', async () => {
     const tokens = t.app.get(RefreshTokenStore);
     const now = Date.now();
-    const row = { grantId: 'g1', clientId: 'c', accountId: 'u', scopes: [], authTime: now, issuedAt: now, expiresAt: now + 1000, grantExpiresAt: now + 2000, rotatedAt: null, revokedAt: null, sid: null, acr: null, amr: [], claims: null };
+    const row = { grantId: 'g1', clientId: 'c', accountId: 'u', scopes: [], authTime: now, issuedAt: now, expiresAt: now + 1000, grantExpiresAt: now + 2000, rotatedAt: null, revokedAt: null, sid: null, acr: null, amr: [], claims: null, resources: [], jkt: null };
     await tokens.insert({ ...row, id: 'rt-1', tokenHash: 'b'.repeat(64) });
     await tokens.insert({ ...row, id: 'rt-2', tokenHash: 'c'.repeat(64) });
     const results = await Promise.all(Array.from({ length: 5 }, () => tokens.markRotated('rt-1', Date.now())));

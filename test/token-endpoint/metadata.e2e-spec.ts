@@ -58,6 +58,9 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
       introspection_endpoint: `${t.issuer}/oauth/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
       device_authorization_endpoint: `${t.issuer}/oauth/device_authorization`,
+      // RFC 9126 section 5.
+      pushed_authorization_request_endpoint: `${t.issuer}/oauth/par`,
+      require_pushed_authorization_requests: false,
       // OpenID Connect Discovery 1.0 section 3 (the same document is served at /.well-known/openid-configuration).
       userinfo_endpoint: `${t.issuer}/oauth/userinfo`,
       end_session_endpoint: `${t.issuer}/oauth/logout`,
@@ -82,7 +85,6 @@ describe.each(testMatrix())('authorization server metadata on %s/%s', (platform,
     const { body } = await request(`${t.url}${METADATA_PATH}`);
     for (const absent of [
       'registration_endpoint',
-      'pushed_authorization_request_endpoint',
       'dpop_signing_alg_values_supported',
       'request_object_signing_alg_values_supported',
       'userinfo_signing_alg_values_supported',

@@ -54,4 +54,16 @@ export class AccessTokenEntity {
   /** Claims asked for by the `claims` request parameter (JSON, OpenID Connect Core section 5.5), if any. */
   @Column({ type: 'text', nullable: true })
   claims: string | null;
+
+  /** RFC 8693 section 4.1: the actor chain (`act` claim, JSON) of a token issued by token exchange, if any. */
+  @Column({ type: 'text', nullable: true })
+  act: string | null;
+
+  /** RFC 8693 section 4.4: who may act for the token's subject (`may_act` claim, JSON), if anyone is named. */
+  @Column({ name: 'may_act', type: 'text', nullable: true })
+  mayAct: string | null;
+
+  /** RFC 9449: the JWK SHA-256 thumbprint (RFC 7638) of the DPoP key the token is bound to; null for a bearer token. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  jkt: string | null;
 }

@@ -69,4 +69,12 @@ export class AuthorizationCodeEntity {
   /** Claims asked for by the `claims` request parameter (JSON, OpenID Connect Core section 5.5), if any. */
   @Column({ type: 'text', nullable: true })
   claims: string | null;
+
+  /** RFC 8707: the resources the authorization request named (the token requests may pick among them); [] when none. */
+  @Column({ type: 'text', nullable: true, transformer: jsonList })
+  resources: string[];
+
+  /** RFC 9449 section 10: the `dpop_jkt` of the authorization request; the code is redeemed only with a proof of that key. */
+  @Column({ name: 'dpop_jkt', type: 'varchar', length: 64, nullable: true })
+  dpopJkt: string | null;
 }

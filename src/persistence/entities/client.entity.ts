@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ClientJwks } from '../../options/client-auth-options.interface.js';
-import { epochMillis, jsonList, jsonObject } from '../column-transformers.js';
+import { epochMillis, jsonList, jsonObject, nullableJsonList } from '../column-transformers.js';
 
 /**
  * A registered OAuth client. The secret exists as a scrypt hash, and sealed (AES-256-GCM) only for
@@ -37,6 +37,10 @@ export class ClientEntity {
 
   @Column({ type: 'varchar', length: 1024, nullable: true })
   audience: string | null;
+
+  /** RFC 8707: the resource URIs the client may name; null: every configured resource. */
+  @Column({ type: 'text', nullable: true, transformer: nullableJsonList })
+  resources: string[] | null;
 
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
@@ -76,6 +80,14 @@ export class ClientEntity {
 
   @Column({ name: 'token_endpoint_auth_signing_alg', type: 'varchar', length: 16, nullable: true })
   tokenEndpointAuthSigningAlg: string | null;
+
+  /** Must push its authorization requests (RFC 9126 section 6); plain ones are refused. */
+  @Column({ name: 'require_pushed_authorization_requests', type: 'boolean', default: false })
+  requirePushedAuthorizationRequests: boolean;
+
+  /** Token requests must carry a DPoP proof (RFC 9449 section 5.2, `dpop_bound_access_tokens`). */
+  @Column({ name: 'dpop_bound_access_tokens', type: 'boolean', default: false })
+  dpopBoundAccessTokens: boolean;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt: number;

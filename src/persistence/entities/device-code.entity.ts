@@ -69,4 +69,8 @@ export class DeviceCodeEntity {
   /** When the device redeemed it for tokens (once). */
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: epochMillis })
   consumedAt: number | null;
+
+  /** RFC 8707: the resources the device authorization request named; [] when none. */
+  @Column({ type: 'text', nullable: true, transformer: jsonList })
+  resources: string[];
 }

@@ -6,6 +6,7 @@ import { ConsentEntity } from './consent.entity.js';
 import { DeviceCodeEntity } from './device-code.entity.js';
 import { InteractionEntity } from './interaction.entity.js';
 import { NonceEntity } from './nonce.entity.js';
+import { PushedRequestEntity } from './pushed-request.entity.js';
 import { RateLimitEntity } from './rate-limit.entity.js';
 import { RefreshTokenEntity } from './refresh-token.entity.js';
 import { SessionClientEntity } from './session-client.entity.js';
@@ -21,6 +22,7 @@ export {
   DeviceCodeEntity,
   InteractionEntity,
   NonceEntity,
+  PushedRequestEntity,
   RateLimitEntity,
   RefreshTokenEntity,
   SessionClientEntity,
@@ -43,4 +45,5 @@ export const authnestEntities = [
   NonceEntity,
   ClientEntryEntity,
   DeviceCodeEntity,
+  PushedRequestEntity,
 ];

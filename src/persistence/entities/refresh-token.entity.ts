@@ -65,4 +65,12 @@ export class RefreshTokenEntity {
   /** Claims asked for by the `claims` request parameter (JSON, OpenID Connect Core section 5.5), if any. */
   @Column({ type: 'text', nullable: true })
   claims: string | null;
+
+  /** RFC 8707: the grant's resources, kept by every rotation; each refresh may pick one. [] when none. */
+  @Column({ type: 'text', nullable: true, transformer: jsonList })
+  resources: string[];
+
+  /** RFC 9449 section 5: the DPoP key thumbprint a public client's refresh token is bound to (kept by rotation); else null. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  jkt: string | null;
 }

@@ -1,8 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochMillis } from '../column-transformers.js';
 
-/** Key lifecycle: `active` keys are published and the oldest signs; `retired` keys are only published. */
-export type SigningKeyStatus = 'active' | 'retired';
+/**
+ * Key lifecycle (see `signing-key-lifecycle.ts`): `active` keys take part in signing from their activation on and are
+ * published until their successor's tokens have all expired; `revoked` keys are never published nor used again;
+ * `retired` (written by no release so far) keys are only published, until `retire_after`.
+ */
+export type SigningKeyStatus = 'active' | 'retired' | 'revoked';
 
 /** A signing key. The private JWK is stored encrypted (AES-256-GCM), never in clear. */
 @Entity({ name: 'authnest_signing_keys' })
@@ -19,6 +23,7 @@ export class SigningKeyEntity {
   @Column({ name: 'public_jwk', type: 'text' })
   publicJwk: string;
 
+  /** Empty once the key is revoked. */
   @Column({ name: 'private_jwk_encrypted', type: 'text' })
   privateJwkEncrypted: string;
 
@@ -27,4 +32,11 @@ export class SigningKeyEntity {
 
   @Column({ name: 'retire_after', type: 'bigint', nullable: true, transformer: epochMillis })
   retireAfter: number | null;
+
+  /** When the key starts signing; null: `signing.propagationDelay` after `createdAt` (a rotated key). */
+  @Column({ name: 'activate_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  activateAt: number | null;
+
+  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  revokedAt: number | null;
 }

@@ -21,6 +21,7 @@ import { readFormParameters, type FormParameters } from '../rfc6749/token-reques
 import { AuthorizationIssuer } from './authorization-issuer.service.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 import { AuthorizationRequestValidator } from './authorization-request.validator.js';
+import { PushedRequestResolver } from '../rfc9126/pushed-request-resolver.service.js';
 
 /**
  * The authorization endpoint (RFC 6749 section 3.1 and 4.1.1, OAuth 2.1 section 4.1.1), GET and POST:
@@ -41,6 +42,7 @@ export class AuthorizationEndpoint {
     private readonly binding: InteractionBinding,
     private readonly subjects: SubjectIdentifiers,
     private readonly clock: Clock,
+    private readonly pushedRequests: PushedRequestResolver,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
@@ -53,9 +55,16 @@ export class AuthorizationEndpoint {
       if (error instanceof OAuthError) return errorPage(400, { message: error.description });
       throw error;
     }
-    const validation = await this.validator.validate(params);
+    // RFC 9126 section 4: a request_uri from the pushed authorization request endpoint stands for the whole request.
+    const source = await this.pushedRequests.resolve(params);
+    if (source.kind === 'refused') return errorPage(400, { message: source.description });
+    const validation = await this.validator.validate(source.params);
     if (validation.kind === 'page-error') return errorPage(400, { message: validation.description });
     if (validation.kind === 'redirect-error') return this.issuer.error(validation.target, validation.code, validation.description);
+    const unpushed = source.pushed ? undefined : this.pushedRequests.unpushedRefusal(validation.client);
+    if (unpushed) {
+      return validation.client.registeredAt !== null ? errorPage(400, { message: unpushed }) : this.issuer.error(validation.request, 'invalid_request', unpushed);
+    }
     return this.decide(request, validation.client, validation.request);
   }
 

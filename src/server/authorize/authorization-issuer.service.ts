@@ -69,6 +69,8 @@ export class AuthorizationIssuer implements OnModuleInit {
       codeChallengeMethod: request.codeChallengeMethod,
       nonce: request.nonce,
       claims: openId ? withClaimsLocales(request.claims, request.claimsLocales) : undefined,
+      resources: request.resources,
+      dpopJkt: request.dpopJkt,
     });
     return codeResponse(this.options.issuer, request, code);
   }

@@ -39,6 +39,10 @@ export interface AuthorizationRequest extends RedirectTarget, AuthenticationPara
    * answer (OpenID Connect Core sections 3.1.2.1 and 5.5.1).
    */
   expectedSubject?: string;
+  /** RFC 8707: the configured resources the request named (the code and its refresh tokens carry them). */
+  resources?: string[];
+  /** RFC 9449 section 10: the DPoP key thumbprint the code is bound to (`dpop_jkt`). */
+  dpopJkt?: string;
 }
 
 /** Errors the authorization endpoint returns to the client's redirect URI (RFC 6749 section 4.1.2.1). */
@@ -53,6 +57,7 @@ export type AuthorizationErrorCode = Extract<
   | 'temporarily_unavailable'
   | 'login_required'
   | 'consent_required'
+  | 'invalid_target'
 >;
 
 /** A problem found after the redirect URI was validated: it goes back to the client. */

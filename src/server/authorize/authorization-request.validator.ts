@@ -16,12 +16,15 @@ import {
 import { pkceParameters } from './pkce-parameters.js';
 import { checkResponseType, offlineAccessRule, parsePrompt, responseModeOf } from './request-parameters.js';
 import { isConfidentialClient } from '../clients/client-kind.js';
+import { authorizationResources } from '../rfc8707/authorization-resources.js';
+import { ResourceIndicators } from '../rfc8707/resource-indicators.service.js';
+import { dpopJktParameter } from '../rfc9449/dpop-jkt.js';
 
 /** The outcome of validating an authorization request. */
 export type AuthorizationValidation =
   | { kind: 'valid'; client: ClientEntity; request: AuthorizationRequest }
   /** The client or redirect URI cannot be trusted: show an error page, never redirect (RFC 6749 section 4.1.2.1). */
-  | { kind: 'page-error'; description: string }
+  | { kind: 'page-error'; description: string; code?: AuthorizationErrorCode }
   /** Everything else goes back to the client's validated redirect URI. */
   | { kind: 'redirect-error'; target: RedirectTarget; code: AuthorizationErrorCode; description: string };
 
@@ -36,6 +39,7 @@ export class AuthorizationRequestValidator {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly clients: ClientStore,
     private readonly openId: OpenIdRequestValidator,
+    private readonly resourceIndicators: ResourceIndicators,
   ) {}
 
   async validate(params: FormParameters): Promise<AuthorizationValidation> {
@@ -56,7 +60,7 @@ export class AuthorizationRequestValidator {
       if (!refused) throw error;
       // A self-registered client's redirect URI is anyone's: an error before the user did anything is shown, never
       // redirected, or the server would be an open redirector for whoever registers (RFC 9700 section 4.11.2).
-      if (client.registeredAt !== null) return { kind: 'page-error', description: refused.description };
+      if (client.registeredAt !== null) return { kind: 'page-error', description: refused.description, code: refused.code };
       return { kind: 'redirect-error', target, code: refused.code, description: refused.description };
     }
   }
@@ -85,9 +89,11 @@ export class AuthorizationRequestValidator {
       throw new AuthorizationRedirectError('unauthorized_client', 'The client may not use the authorization code grant');
     }
     const prompt = parsePrompt(params.prompt);
-    const scopes = offlineAccessRule(grantableScopes(params.scope, client, this.options.scopes), prompt, client.firstParty);
+    const indicated = authorizationResources(this.resourceIndicators, client, params, grantableScopes(params.scope, client, this.options.scopes));
+    const scopes = offlineAccessRule(indicated.scopes, prompt, client.firstParty);
     const pkce = pkceParameters(params, !isConfidentialClient(client), this.options.authorization);
     const openId = await this.openId.validate(params, client.clientId, scopes, pkce.codeChallenge !== undefined);
-    return { ...target, clientId: client.clientId, redirectUriSent, scopes, ...pkce, nonce: params.nonce, prompt, ...openId };
+    const dpop = dpopJktParameter(params, this.options.dpop.enabled);
+    return { ...target, clientId: client.clientId, redirectUriSent, scopes, ...pkce, nonce: params.nonce, prompt, ...openId, resources: indicated.resources, ...dpop };
   }
 }

@@ -18,6 +18,9 @@ export type SeedColumns = Pick<
   | 'jwks'
   | 'jwksUri'
   | 'tokenEndpointAuthSigningAlg'
+  | 'resources'
+  | 'requirePushedAuthorizationRequests'
+  | 'dpopBoundAccessTokens'
 >;
 
 export function seedColumns(seed: ResolvedClientSeed): SeedColumns {
@@ -36,5 +39,8 @@ export function seedColumns(seed: ResolvedClientSeed): SeedColumns {
     jwks: seed.jwks ?? null,
     jwksUri: seed.jwksUri ?? null,
     tokenEndpointAuthSigningAlg: seed.tokenEndpointAuthSigningAlg ?? null,
+    resources: seed.resources ?? null,
+    requirePushedAuthorizationRequests: seed.requirePushedAuthorizationRequests ?? false,
+    dpopBoundAccessTokens: seed.dpopBoundAccessTokens ?? false,
   };
 }

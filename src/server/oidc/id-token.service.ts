@@ -46,7 +46,7 @@ export class IdTokenService {
 
   async issue(request: IdTokenRequest): Promise<string> {
     const { client } = request;
-    const key = this.keys.signingKey();
+    const key = await this.keys.currentSigningKey();
     const iat = this.clock.nowSeconds();
     const user = await this.claims.forIdToken({ account: request.account, clientId: client.clientId, scopes: request.scopes, requested: request.requested });
     const payload: Record<string, unknown> = { ...user, auth_time: Math.floor(request.authTime / 1000), at_hash: leftHalfHash(request.accessToken, key.alg) };

@@ -1,13 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InsufficientScopeError, InvalidTokenError, MalformedBearerRequestError, MissingTokenError } from '../../errors/bearer-errors.js';
 import { Clock } from '../../internal/clock.js';
 import { sha256Hex } from '../../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
-import { authorizationHeader, extractBearerToken } from '../../resource/bearer-token.js';
+import { authorizationHeader } from '../../resource/bearer-token.js';
+import { readCredentials, type PresentedCredentials } from '../../resource/dpop-binding.js';
+import { challenged } from '../../resource/request-authentication.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.service.js';
+import { ENDPOINT_PATHS, endpointUrl } from '../endpoint-paths.js';
 import { isFormEncoded, readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
+import { DpopResourceBinding } from '../rfc9449/dpop-resource-binding.js';
 import { UserInfoService } from './userinfo.service.js';
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -18,7 +22,8 @@ const MAX_TOKEN_LENGTH = 8192;
  * both and never in the query. It must be one this server issued, unexpired and unrevoked (checked in the database
  * even for JWTs), for an active account and an enabled client, with the `openid` scope (else 403
  * `insufficient_scope`). The answer is `sub` (as in the ID token: public or pairwise) and exactly the claims the
- * token's scopes and its `claims` request allow.
+ * token's scopes and its `claims` request allow. A DPoP-bound token (RFC 9449 section 7) is accepted only with the
+ * DPoP scheme and a proof of its key for this endpoint's URL; with DPoP on, errors offer the DPoP challenge too.
  */
 @Injectable()
 export class UserInfoEndpoint {
@@ -28,17 +33,30 @@ export class UserInfoEndpoint {
     private readonly accessTokens: AccessTokenStore,
     private readonly userInfo: UserInfoService,
     private readonly clock: Clock,
+    @Optional() private readonly dpop?: DpopResourceBinding,
   ) {}
 
   async handle(request: ProtocolRequest, method: 'GET' | 'POST'): Promise<Record<string, unknown>> {
+    let scheme: PresentedCredentials['scheme'] = 'Bearer';
+    try {
+      const presented = this.presentedToken(request, method);
+      scheme = presented.scheme;
+      return await this.answer(request, presented);
+    } catch (error) {
+      throw challenged(error, scheme, this.dpop ?? undefined);
+    }
+  }
+
+  private async answer(request: ProtocolRequest, { scheme, token }: PresentedCredentials): Promise<Record<string, unknown>> {
     const realm = this.options.resource.realm;
-    const token = this.presentedToken(request, method);
     const row = token.length > MAX_TOKEN_LENGTH ? null : await this.accessTokens.findByHash(sha256Hex(token));
     if (!row || row.revokedAt !== null || row.expiresAt <= this.clock.now()) throw new InvalidTokenError(realm);
     if (row.format === 'jwt') {
       const verified = await this.verifier.verifyJwtFor(token, row.audience).catch(() => undefined);
       if (!verified || verified.jti !== row.id) throw new InvalidTokenError(realm);
     }
+    if (scheme === 'Bearer' && row.jkt !== null) throw new InvalidTokenError(realm, 'The access token is DPoP-bound: send it with the DPoP scheme and a proof');
+    if (scheme === 'DPoP') await this.dpop!.verifyAt(request, endpointUrl(this.options.issuer, ENDPOINT_PATHS.userinfo), token, row.jkt ?? undefined);
     if (!row.scopes.includes('openid')) throw new InsufficientScopeError(realm, 'openid');
     const claims = await this.userInfo.claimsOfRow(row);
     if (!claims) throw new InvalidTokenError(realm);
@@ -46,9 +64,9 @@ export class UserInfoEndpoint {
   }
 
   /** The bearer token of the header or (POST) of the form body; both at once is `invalid_request` (RFC 6750 section 2). */
-  private presentedToken(request: ProtocolRequest, method: 'GET' | 'POST'): string {
+  private presentedToken(request: ProtocolRequest, method: 'GET' | 'POST'): PresentedCredentials {
     const realm = this.options.resource.realm;
-    const fromHeader = extractBearerToken(authorizationHeader(request), realm);
+    const fromHeader = readCredentials(authorizationHeader(request), realm, this.dpop !== undefined);
     let fromBody: string | undefined;
     if (method === 'POST' && isFormEncoded(request)) {
       try {
@@ -58,8 +76,8 @@ export class UserInfoEndpoint {
       }
     }
     if (fromHeader !== undefined && fromBody !== undefined) throw new MalformedBearerRequestError(realm, 'Send the access token once');
-    const token = fromHeader ?? fromBody;
-    if (token === undefined) throw new MissingTokenError(realm);
-    return token;
+    if (fromHeader) return fromHeader;
+    if (fromBody === undefined) throw new MissingTokenError(realm);
+    return { scheme: 'Bearer', token: fromBody };
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../../errors/oauth-errors.js';
+import { DpopTokenRequests } from '../rfc9449/dpop-token-requests.service.js';
 import { ClientAuthenticator } from './client-authenticator.service.js';
 import type { TokenResponse } from './grants/grant-handler.js';
 import { GrantRegistry } from './grants/grant-registry.service.js';
@@ -16,13 +17,15 @@ function pick(params: FormParameters, names: readonly string[]): FormParameters 
 
 /**
  * The token endpoint as named steps (RFC 6749 section 3.2): parse the form, find the grant, authenticate
- * the client, check the client may use the grant, then hand the allowlisted parameters to the grant.
+ * the client, check the client may use the grant, check its DPoP proof (RFC 9449 section 5), then hand the
+ * allowlisted parameters and the proof's key thumbprint to the grant.
  */
 @Injectable()
 export class TokenEndpoint {
   constructor(
     private readonly grants: GrantRegistry,
     private readonly authenticator: ClientAuthenticator,
+    private readonly dpop: DpopTokenRequests,
   ) {}
 
   async handle(request: ProtocolRequest): Promise<TokenResponse> {
@@ -33,6 +36,7 @@ export class TokenEndpoint {
     if (!client.grantTypes.includes(grant.grantType) || (method === 'none' && !grant.allowsPublicClients)) {
       throw new UnauthorizedClientError('The client may not use this grant type');
     }
-    return grant.handle({ client, authMethod: method, params: pick(params, grant.parameters), request });
+    const dpopJkt = await this.dpop.bindingOf(request, client);
+    return grant.handle({ client, authMethod: method, params: pick(params, grant.parameters), request, dpopJkt });
   }
 }

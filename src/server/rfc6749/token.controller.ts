@@ -1,7 +1,8 @@
-import { Controller, Get, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
 import { InvalidRequestError } from '../../errors/oauth-errors.js';
 import { Public } from '../../resource/public.decorator.js';
 import { ENDPOINT_PATHS } from '../endpoint-paths.js';
+import { DpopNonceHeader } from '../rfc9449/dpop-nonce.interceptor.js';
 import type { TokenResponse } from './grants/grant-handler.js';
 import { TokenEndpoint } from './token-endpoint.service.js';
 import type { ProtocolRequest } from './token-request.js';
@@ -16,6 +17,7 @@ export class TokenController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
+  @UseInterceptors(DpopNonceHeader)
   token(@Req() request: ProtocolRequest): Promise<TokenResponse> {
     return this.endpoint.handle(request);
   }

@@ -1,11 +1,12 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import type { KeyResolver } from './client-keys.service.js';
+import { ASYMMETRIC_JWS_ALGORITHMS } from '../../internal/jws-algorithms.js';
 
 /** `client_assertion_type` of a JWT client assertion (RFC 7523 section 2.2). */
 export const JWT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Asymmetric JWS algorithms accepted for assertions signed with a registered key. */
-export const ASYMMETRIC_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519'];
+export const ASYMMETRIC_ALGORITHMS: string[] = ASYMMETRIC_JWS_ALGORITHMS;
 /** HMAC algorithms of `client_secret_jwt` (the client secret is the key). */
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 

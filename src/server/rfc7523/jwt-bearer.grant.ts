@@ -13,6 +13,7 @@ import { findActiveAccount } from '../accounts/active-account.js';
 import { ENDPOINT_PATHS, endpointUrl } from '../endpoint-paths.js';
 import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from '../rfc6749/grants/grant-handler.js';
 import { grantableScopes } from '../rfc6749/scope-policy.js';
+import { requestedResources, ResourceIndicators } from '../rfc8707/resource-indicators.service.js';
 import { ASYMMETRIC_ALGORITHMS, peekAssertion, verifyAssertion } from './assertion-checks.js';
 import { ClientKeys } from './client-keys.service.js';
 
@@ -31,7 +32,7 @@ export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 @OAuthGrant()
 export class JwtBearerGrant implements GrantHandler, OnModuleInit {
   readonly grantType = JWT_BEARER_GRANT;
-  readonly parameters = ['assertion', 'scope'] as const;
+  readonly parameters = ['assertion', 'scope', 'resource'] as const;
   readonly allowsPublicClients = false;
   private readonly logger = new Logger('authnest');
   private readonly audiences: string[];
@@ -42,6 +43,7 @@ export class JwtBearerGrant implements GrantHandler, OnModuleInit {
     private readonly nonces: NonceStore,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
+    private readonly resourceIndicators: ResourceIndicators,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {
     this.audiences = [options.issuer, endpointUrl(options.issuer, ENDPOINT_PATHS.token)];
@@ -56,7 +58,7 @@ export class JwtBearerGrant implements GrantHandler, OnModuleInit {
     if (problems.length > 0) throw new AuthConfigError(problems);
   }
 
-  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
+  async handle({ client, params, dpopJkt }: GrantContext): Promise<TokenResponse> {
     if (params.assertion === undefined) throw new InvalidRequestError('The assertion parameter is missing');
     const refused = (reason: string) => {
       this.logger.warn(`JWT bearer grant refused for client ${client.clientId}: ${reason}`);
@@ -80,11 +82,13 @@ export class JwtBearerGrant implements GrantHandler, OnModuleInit {
     const scopes = grantableScopes(params.scope, client, this.options.scopes).filter((scope) => scope !== 'openid');
     const account = await findActiveAccount(this.accounts, claims.sub!);
     if (!account) throw refused('sub is not an active account');
+    // RFC 8707: checked before the jti is used up, so a wrong resource does not burn the assertion.
+    const target = this.resourceIndicators.accessTokenTarget(client, requestedResources(params), scopes, { explicitScopes: params.scope !== undefined });
     const fresh = await this.nonces.remember(sha256Hex(`jwt-bearer\u0000${issuer.issuer}\u0000${claims.jti}`), this.clock.now(), (claims.exp! + leeway) * 1000);
     if (!fresh) throw refused('jti used before');
-    const issued = await this.tokens.issueAccessToken({ client, subject: account.id, scopes });
-    const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
-    if (scopes.length > 0) response.scope = formatScope(scopes);
+    const issued = await this.tokens.issueAccessToken({ client, subject: account.id, ...target, jkt: dpopJkt });
+    const response: TokenResponse = { access_token: issued.accessToken, token_type: issued.tokenType, expires_in: issued.expiresIn };
+    if (target.scopes.length > 0) response.scope = formatScope(target.scopes);
     return response;
   }
 }

@@ -50,5 +50,7 @@ export function clientInformation(client: ClientEntity, issued: IssuedCredential
   if (client.backchannelLogoutUri) info.backchannel_logout_uri = client.backchannelLogoutUri;
   if (stored.backchannel_logout_session_required !== undefined) info.backchannel_logout_session_required = stored.backchannel_logout_session_required;
   if (stored.sector_identifier_uri !== undefined) info.sector_identifier_uri = stored.sector_identifier_uri;
+  if (client.requirePushedAuthorizationRequests) info.require_pushed_authorization_requests = true;
+  if (client.dpopBoundAccessTokens) info.dpop_bound_access_tokens = true;
   return info;
 }

@@ -37,6 +37,10 @@ export interface RequestedMetadata {
   subject_type?: string;
   sector_identifier_uri?: string;
   id_token_signed_response_alg?: string;
+  /** RFC 9126 section 6. */
+  require_pushed_authorization_requests?: boolean;
+  /** RFC 9449 section 5.2. */
+  dpop_bound_access_tokens?: boolean;
 }
 
 /** The informational members kept as registered and returned, never acted on. */
@@ -70,7 +74,7 @@ const UNSUPPORTED_MEMBERS = [
   'tls_client_auth_subject_dn',
 ];
 /** Boolean members that ask for an unsupported feature when true. */
-const UNSUPPORTED_FLAGS = ['require_signed_request_object', 'require_pushed_authorization_requests', 'tls_client_certificate_bound_access_tokens', 'dpop_bound_access_tokens'];
+const UNSUPPORTED_FLAGS = ['require_signed_request_object', 'tls_client_certificate_bound_access_tokens'];
 
 const MAX_LIST = 20;
 const MAX_TEXT = 255;
@@ -174,5 +178,7 @@ export function readRequestedMetadata(body: Record<string, unknown>): RequestedM
     subject_type: text(body, 'subject_type'),
     sector_identifier_uri: text(body, 'sector_identifier_uri', MAX_URL),
     id_token_signed_response_alg: text(body, 'id_token_signed_response_alg'),
+    require_pushed_authorization_requests: flag(body, 'require_pushed_authorization_requests'),
+    dpop_bound_access_tokens: flag(body, 'dpop_bound_access_tokens'),
   };
 }

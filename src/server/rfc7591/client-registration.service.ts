@@ -131,6 +131,7 @@ export class ClientRegistrationEndpoint implements OnApplicationBootstrap {
       signingAlgorithm: this.options.signing.algorithm,
       allowPrivateUris: this.options.clientAssertions.allowPrivateJwksUri,
       grants,
+      dpopEnabled: this.options.dpop.enabled,
     };
   }
 

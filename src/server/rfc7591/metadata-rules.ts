@@ -18,6 +18,8 @@ export interface MetadataContext {
   allowPrivateUris: boolean;
   /** The server's grants, and whether each accepts public clients. */
   grants: ReadonlyMap<string, { allowsPublicClients: boolean }>;
+  /** `dpop` is on: `dpop_bound_access_tokens` may be registered (RFC 9449 section 5.2). */
+  dpopEnabled?: boolean;
 }
 
 /** Registered metadata turned into a client, before any secret exists. */
@@ -177,6 +179,7 @@ export function validateMetadata(requested: RequestedMetadata, clientId: string,
   const assertionAlg = requested.token_endpoint_auth_signing_alg;
   if (assertionAlg !== undefined && !JWS_ALGORITHM.test(assertionAlg)) throw invalid('token_endpoint_auth_signing_alg', 'must be a JWS algorithm other than none');
   const needsSecret = SECRET_METHODS.includes(method);
+  if (requested.dpop_bound_access_tokens && !context.dpopEnabled) throw invalid('dpop_bound_access_tokens', 'this server does not support it');
   const problems: string[] = [];
   const seed = resolveClient(
     {
@@ -198,6 +201,8 @@ export function validateMetadata(requested: RequestedMetadata, clientId: string,
       jwks: requested.jwks,
       jwksUri: requested.jwks_uri,
       tokenEndpointAuthSigningAlg: assertionAlg,
+      requirePushedAuthorizationRequests: requested.require_pushed_authorization_requests,
+      dpopBoundAccessTokens: requested.dpop_bound_access_tokens,
     },
     0,
     new Set(context.registration.allowedScopes),

@@ -9,6 +9,7 @@ import type { AccessTokenEntity } from '../../persistence/entities/access-token.
 import type { RefreshTokenEntity } from '../../persistence/entities/refresh-token.entity.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.service.js';
 import { RefreshTokenService } from '../../tokens/refresh-token.service.js';
+import { storedActorClaim } from '../../tokens/stored-actor-claim.js';
 import { ClientAuthenticator } from '../rfc6749/client-authenticator.service.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
 import { IssuedTokenLookup, presentedToken } from '../rfc7009/issued-token-lookup.service.js';
@@ -17,7 +18,7 @@ import { IssuedTokenLookup, presentedToken } from '../rfc7009/issued-token-looku
 export interface ActiveTokenIntrospection {
   active: true;
   /** `Bearer` for access tokens (JWT or opaque), `refresh_token` for refresh tokens. */
-  token_type: 'Bearer' | 'refresh_token';
+  token_type: 'Bearer' | 'DPoP' | 'refresh_token';
   client_id: string;
   sub: string;
   iat: number;
@@ -27,6 +28,12 @@ export interface ActiveTokenIntrospection {
   aud?: string;
   iss?: string;
   jti?: string;
+  /** RFC 8693 section 4.1: the actor chain of a token issued by token exchange (delegation). */
+  act?: Record<string, unknown>;
+  /** RFC 8693 section 4.4: who may act for the token's subject. */
+  may_act?: Record<string, unknown>;
+  /** RFC 9449 section 6.2: the DPoP key a bound access token is bound to (then `token_type` is `DPoP`). */
+  cnf?: { jkt: string };
 }
 
 /** An introspection answer: exactly `{ active: false }`, or an active token's claims. */
@@ -95,7 +102,7 @@ export class IntrospectionEndpoint {
     }
     const answer: ActiveTokenIntrospection = {
       active: true,
-      token_type: 'Bearer',
+      token_type: row.jkt !== null ? 'DPoP' : 'Bearer',
       client_id: row.clientId,
       sub: row.subject,
       aud: row.audience,
@@ -105,6 +112,11 @@ export class IntrospectionEndpoint {
       jti: row.id,
     };
     if (row.scopes.length > 0) answer.scope = formatScope(row.scopes);
+    const act = storedActorClaim(row.act);
+    if (act) answer.act = act;
+    const mayAct = storedActorClaim(row.mayAct);
+    if (mayAct) answer.may_act = mayAct;
+    if (row.jkt !== null) answer.cnf = { jkt: row.jkt };
     return answer;
   }
 }

@@ -54,6 +54,9 @@ export class ServerMetadata {
       introspection_endpoint: url(ENDPOINT_PATHS.introspection),
       // RFC 8628 section 4.
       device_authorization_endpoint: url(ENDPOINT_PATHS.deviceAuthorization),
+      // RFC 9126 section 5 (request_uri_parameter_supported stays false: only its own URNs are accepted, none fetched).
+      pushed_authorization_request_endpoint: url(ENDPOINT_PATHS.pushedAuthorization),
+      require_pushed_authorization_requests: this.options.par.required,
       // RFC 7591 section 3 (RFC 8414 section 2), only where clients may register.
       ...(this.options.registration.mode === 'disabled' ? {} : { registration_endpoint: url(ENDPOINT_PATHS.registration) }),
       scopes_supported: scopes,
@@ -69,6 +72,8 @@ export class ServerMetadata {
       introspection_endpoint_auth_methods_supported: CONFIDENTIAL_METHODS,
       introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
       code_challenge_methods_supported: supportedCodeChallengeMethods(this.options.authorization.allowPlainPkce),
+      // RFC 9449 section 5.1, only with DPoP on.
+      ...(this.options.dpop.enabled ? { dpop_signing_alg_values_supported: this.options.dpop.algorithms } : {}),
       // RFC 9207: every authorization response carries `iss`.
       authorization_response_iss_parameter_supported: true,
       subject_types_supported: ['public', 'pairwise'],

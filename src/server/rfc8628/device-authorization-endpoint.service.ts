@@ -7,6 +7,7 @@ import { appendQuery } from '../authorize/authorization-response.js';
 import { ClientAuthenticator } from '../rfc6749/client-authenticator.service.js';
 import { grantableScopes } from '../rfc6749/scope-policy.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
+import { requestedResources, ResourceIndicators } from '../rfc8707/resource-indicators.service.js';
 import { DEVICE_CODE_GRANT_TYPE, DeviceCodes } from './device-codes.service.js';
 
 /** The device authorization response (RFC 8628 section 3.2). */
@@ -34,6 +35,7 @@ export class DeviceAuthorizationEndpoint {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly authenticator: ClientAuthenticator,
     private readonly devices: DeviceCodes,
+    private readonly resourceIndicators: ResourceIndicators,
   ) {}
 
   handle(request: ProtocolRequest): Promise<DeviceAuthorizationResponse> {
@@ -44,8 +46,10 @@ export class DeviceAuthorizationEndpoint {
     const params = readFormParameters(request);
     const { client } = await this.authenticator.authenticate(request, params);
     if (!client.grantTypes.includes(DEVICE_CODE_GRANT_TYPE)) throw new UnauthorizedClientError('The client may not use the device authorization grant');
-    const scopes = grantableScopes(params.scope, client, this.options.scopes);
-    const created = await this.devices.create(client.clientId, scopes);
+    // RFC 8707 section 2.1, as at the authorization endpoint: invalid_target / invalid_scope.
+    const resources = this.resourceIndicators.resolve(client, requestedResources(params));
+    const scopes = this.resourceIndicators.authorizationScopes(resources, grantableScopes(params.scope, client, this.options.scopes), params.scope !== undefined);
+    const created = await this.devices.create(client.clientId, scopes, resources.map((resource) => resource.uri));
     const { verificationUri } = this.options.deviceFlow;
     return {
       device_code: created.deviceCode,

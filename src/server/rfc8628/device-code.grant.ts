@@ -18,6 +18,8 @@ import { findActiveAccount } from '../accounts/active-account.js';
 import { deserializeRequestedClaims } from '../oidc/claims-request.js';
 import { IdTokenService } from '../oidc/id-token.service.js';
 import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from '../rfc6749/grants/grant-handler.js';
+import { refreshTokenJkt } from '../rfc9449/refresh-binding.js';
+import { requestedResources, ResourceIndicators, type AccessTokenTarget } from '../rfc8707/resource-indicators.service.js';
 import { DEVICE_CODE_GRANT_TYPE, DeviceCodes } from './device-codes.service.js';
 
 /** Network jitter tolerated between two polls before one counts as too fast. */
@@ -38,7 +40,7 @@ const POLL_LEEWAY_MS = 500;
 @OAuthGrant()
 export class DeviceCodeGrant implements GrantHandler, OnModuleInit {
   readonly grantType = DEVICE_CODE_GRANT_TYPE;
-  readonly parameters = ['device_code'] as const;
+  readonly parameters = ['device_code', 'resource'] as const;
   readonly allowsPublicClients = true;
   private readonly logger = new Logger('authnest');
 
@@ -52,6 +54,7 @@ export class DeviceCodeGrant implements GrantHandler, OnModuleInit {
     private readonly accessTokens: AccessTokenStore,
     private readonly refreshTokenRows: RefreshTokenStore,
     private readonly clock: Clock,
+    private readonly resourceIndicators: ResourceIndicators,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
@@ -66,7 +69,7 @@ export class DeviceCodeGrant implements GrantHandler, OnModuleInit {
     if (problems.length > 0) throw new AuthConfigError(problems);
   }
 
-  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
+  async handle({ client, authMethod, params, dpopJkt }: GrantContext): Promise<TokenResponse> {
     if (params.device_code === undefined) throw new InvalidRequestError('The device_code parameter is missing');
     const row = await this.devices.findByDeviceCode(params.device_code);
     if (!row || row.clientId !== client.clientId || row.consumedAt !== null) throw new InvalidGrantError('The device code is invalid');
@@ -79,9 +82,11 @@ export class DeviceCodeGrant implements GrantHandler, OnModuleInit {
     }
     const account = row.accountId === null ? undefined : await findActiveAccount(this.accounts, row.accountId);
     if (!account) throw new InvalidGrantError('The device code is invalid');
+    // RFC 8707 section 2.2: one of the request's resources (else invalid_target before the code is used), or its only one.
+    const target = this.resourceIndicators.accessTokenTarget(client, requestedResources(params), row.scopes, { grantResources: row.resources });
     if (!(await this.store.consume(row.id, now))) throw new InvalidGrantError('The device code is invalid');
     try {
-      return await this.issueTokens(client, row, account);
+      return await this.issueTokens(client, row, account, dpopJkt, refreshTokenJkt(authMethod, dpopJkt), target);
     } catch (error) {
       await this.release(row, now);
       throw error;
@@ -104,15 +109,15 @@ export class DeviceCodeGrant implements GrantHandler, OnModuleInit {
     }
   }
 
-  private async issueTokens(client: ClientEntity, row: DeviceCodeEntity, account: Account): Promise<TokenResponse> {
+  private async issueTokens(client: ClientEntity, row: DeviceCodeEntity, account: Account, jkt: string | undefined, refreshJkt: string | undefined, target: AccessTokenTarget): Promise<TokenResponse> {
     const { scopes, acr, amr } = row;
     const authTime = row.authTime ?? row.decidedAt ?? this.clock.now();
-    const issued = await this.tokens.issueAccessToken({ client, subject: account.id, scopes, grantId: row.id });
-    const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
+    const issued = await this.tokens.issueAccessToken({ client, subject: account.id, ...target, grantId: row.id, jkt });
+    const response: TokenResponse = { access_token: issued.accessToken, token_type: issued.tokenType, expires_in: issued.expiresIn };
     if (client.grantTypes.includes('refresh_token')) {
-      response.refresh_token = await this.refreshTokens.issue({ clientId: client.clientId, accountId: account.id, scopes, authTime, grantId: row.id, acr, amr });
+      response.refresh_token = await this.refreshTokens.issue({ clientId: client.clientId, accountId: account.id, scopes, authTime, grantId: row.id, acr, amr, jkt: refreshJkt, resources: row.resources });
     }
-    if (scopes.length > 0) response.scope = formatScope(scopes);
+    if (target.scopes.length > 0) response.scope = formatScope(target.scopes);
     if (scopes.includes('openid')) {
       response.id_token = await this.idTokens.issue({
         client,

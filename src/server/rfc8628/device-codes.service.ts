@@ -52,7 +52,7 @@ export class DeviceCodes {
     private readonly clock: Clock,
   ) {}
 
-  async create(clientId: string, scopes: readonly string[]): Promise<CreatedDeviceAuthorization> {
+  async create(clientId: string, scopes: readonly string[], resources: readonly string[] = []): Promise<CreatedDeviceAuthorization> {
     const { codeTtl, interval, userCodeLength } = this.options.deviceFlow;
     for (let attempt = 1; ; attempt += 1) {
       const deviceCode = randomToken(32);
@@ -76,6 +76,7 @@ export class DeviceCodes {
           expiresAt: now + codeTtl * 1000,
           decidedAt: null,
           consumedAt: null,
+          resources: [...resources],
         });
         return { deviceCode, userCode: formatUserCode(userCode), expiresIn: codeTtl, interval };
       } catch (error) {

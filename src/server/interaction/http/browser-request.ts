@@ -1,5 +1,4 @@
-import { InvalidRequestError } from '../../../errors/oauth-errors.js';
-import type { FormParameters, ProtocolRequest } from '../../rfc6749/token-request.js';
+import { addParameter, type FormParameters, type ProtocolRequest } from '../../rfc6749/token-request.js';
 
 /**
  * The parts of a browser request the authorization endpoint and the interaction pages read. Express and
@@ -15,8 +14,6 @@ export interface BrowserRequest extends ProtocolRequest {
   ip?: string;
   socket?: { remoteAddress?: string };
 }
-
-const MAX_PARAMETER_LENGTH = 8192;
 
 /** The raw query string of a request (without `?`), read from the URL rather than a platform's parser. */
 function rawQuery(request: BrowserRequest): string {
@@ -34,11 +31,9 @@ export function readQueryParameters(request: BrowserRequest): FormParameters {
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(rawQuery(request))) {
-    if (seen.has(name)) throw new InvalidRequestError(`The parameter ${safeName(name)} is repeated`);
+    // Repeats of `REPEATABLE_PARAMETERS` (RFC 8707 `resource`) are joined; any other repeat is refused.
+    addParameter(params, name, value, seen.has(name));
     seen.add(name);
-    if (/[[\]]/.test(name)) throw new InvalidRequestError(`The parameter ${safeName(name)} is malformed`);
-    if (value.length > MAX_PARAMETER_LENGTH) throw new InvalidRequestError(`The parameter ${safeName(name)} is too long`);
-    if (value !== '') params[name] = value;
   }
   return params;
 }
@@ -67,9 +62,4 @@ export function crossSiteRejection(request: BrowserRequest, issuerOrigin: string
   const origin = headerValue(request, 'origin');
   if (origin !== undefined && origin !== 'null' && origin !== issuerOrigin) return 'foreign origin';
   return undefined;
-}
-
-/** Parameter names are echoed in descriptions only when they are short plain identifiers. */
-function safeName(name: string): string {
-  return /^[A-Za-z0-9_.-]{1,64}$/.test(name) ? name : '(unnamed)';
 }

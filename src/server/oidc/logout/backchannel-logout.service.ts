@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { AUTH_OPTIONS } from '../../../auth.tokens.js';
 import { Clock } from '../../../internal/clock.js';
 import { randomToken } from '../../../internal/random.js';
+import { LOGOUT_TOKEN_TTL } from '../../../options/resolve-signing-options.js';
 import type { ResolvedAuthOptions } from '../../../options/resolved-options.js';
 import type { ClientEntity } from '../../../persistence/entities/client.entity.js';
 import { KeyStoreService } from '../../../tokens/key-store.service.js';
@@ -10,9 +11,6 @@ import { SubjectIdentifiers } from '../subject-identifier.service.js';
 
 /** The event of a logout token (OpenID Connect Back-Channel Logout 1.0 section 2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-
-/** A logout token is valid this long (section 2.4 recommends at most two minutes). */
-const LOGOUT_TOKEN_TTL = 120;
 
 /** Which session ended, for whom. */
 export interface EndedSession {
@@ -47,7 +45,7 @@ export class BackchannelLogout {
 
   /** The logout token for one client. */
   async logoutToken(session: EndedSession, client: ClientEntity): Promise<string> {
-    const key = this.keys.signingKey();
+    const key = await this.keys.currentSigningKey();
     const iat = this.clock.nowSeconds();
     const claims: Record<string, unknown> = { events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } };
     if (session.sid) claims.sid = session.sid;

@@ -22,6 +22,10 @@ export interface AuthorizationCodeGrant extends Authentication {
   nonce?: string;
   /** Claims the `claims` parameter asked for. */
   claims?: RequestedClaims;
+  /** RFC 8707: the resources the authorization request named. */
+  resources?: readonly string[];
+  /** RFC 9449 section 10: the `dpop_jkt` of the request; redeeming the code then needs a proof of that key. */
+  dpopJkt?: string;
 }
 
 /**
@@ -55,6 +59,8 @@ export class AuthorizationCodeService {
       acr: grant.acr ?? null,
       amr: [...(grant.amr ?? [])],
       claims: serializeRequestedClaims(grant.claims),
+      resources: [...(grant.resources ?? [])],
+      dpopJkt: grant.dpopJkt ?? null,
       createdAt: now,
       expiresAt: now + this.options.authorization.codeTtl * 1000,
       consumedAt: null,

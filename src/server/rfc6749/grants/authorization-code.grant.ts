@@ -16,6 +16,8 @@ import { GrantRevocationService } from '../../grants/grant-revocation.service.js
 import { deserializeRequestedClaims } from '../../oidc/claims-request.js';
 import { IdTokenService } from '../../oidc/id-token.service.js';
 import { codeVerifierMatches, isCodeVerifier } from '../../rfc7636/pkce.js';
+import { requestedResources, ResourceIndicators, type AccessTokenTarget } from '../../rfc8707/resource-indicators.service.js';
+import { codeBindingMatches, refreshTokenJkt } from '../../rfc9449/refresh-binding.js';
 import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from './grant-handler.js';
 
 /** Longer strings are not codes this server issued; they never reach the database. */
@@ -36,7 +38,7 @@ const MAX_CODE_LENGTH = 512;
 @OAuthGrant()
 export class AuthorizationCodeGrant implements GrantHandler {
   readonly grantType = 'authorization_code';
-  readonly parameters = ['code', 'redirect_uri', 'code_verifier'] as const;
+  readonly parameters = ['code', 'redirect_uri', 'code_verifier', 'resource'] as const;
   readonly allowsPublicClients = true;
 
   constructor(
@@ -47,10 +49,11 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly revocation: GrantRevocationService,
     private readonly idTokens: IdTokenService,
     private readonly clock: Clock,
+    private readonly resourceIndicators: ResourceIndicators,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
-  async handle({ client, authMethod, params }: GrantContext): Promise<TokenResponse> {
+  async handle({ client, authMethod, params, dpopJkt }: GrantContext): Promise<TokenResponse> {
     if (params.code === undefined) throw new InvalidRequestError('The code parameter is missing');
     const code = params.code.length > MAX_CODE_LENGTH ? null : await this.codes.findByHash(sha256Hex(params.code));
     if (!code || code.clientId !== client.clientId) throw new InvalidGrantError('The authorization code is invalid');
@@ -61,10 +64,14 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (code.expiresAt <= this.clock.now()) throw new InvalidGrantError('The authorization code expired');
     this.checkRedirectUri(code, params.redirect_uri);
     await this.checkPkce(code, params.code_verifier, authMethod);
+    // RFC 9449 section 10.1: a code requested with dpop_jkt needs a proof of that key (a failure changes nothing).
+    if (!codeBindingMatches(code.dpopJkt, dpopJkt)) throw new InvalidGrantError('The authorization code is bound to another DPoP key');
     const account = await findActiveAccount(this.accounts, code.accountId);
     if (!account) throw new InvalidGrantError('The authorization code is invalid');
 
-    const response = await this.issueTokens(client, code, account);
+    // RFC 8707 section 2.2: one of the code's resources (else invalid_target, the code stays usable), or its only one.
+    const target = this.resourceIndicators.accessTokenTarget(client, requestedResources(params), code.scopes, { grantResources: code.resources });
+    const response = await this.issueTokens(client, code, account, target, { jkt: dpopJkt, refreshJkt: refreshTokenJkt(authMethod, dpopJkt) });
     if (!(await this.codes.consume(code.id, this.clock.now()))) {
       await this.revocation.revokeGrant(code.id, 'code_replay');
       throw new InvalidGrantError('The authorization code is invalid');
@@ -103,10 +110,16 @@ export class AuthorizationCodeGrant implements GrantHandler {
   }
 
   /** Access token, refresh token (clients with the grant), and an ID token when `openid` was granted (OIDC Core 3.1.3.3). */
-  private async issueTokens(client: GrantContext['client'], code: AuthorizationCodeEntity, account: Account): Promise<TokenResponse> {
+  private async issueTokens(
+    client: GrantContext['client'],
+    code: AuthorizationCodeEntity,
+    account: Account,
+    target: AccessTokenTarget,
+    dpop: { jkt?: string; refreshJkt?: string },
+  ): Promise<TokenResponse> {
     const { sid, acr, amr, claims } = code;
-    const issued = await this.tokens.issueAccessToken({ client, subject: code.accountId, scopes: code.scopes, grantId: code.id, sid, claims });
-    const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn };
+    const issued = await this.tokens.issueAccessToken({ client, subject: code.accountId, ...target, grantId: code.id, sid, claims, jkt: dpop.jkt });
+    const response: TokenResponse = { access_token: issued.accessToken, token_type: issued.tokenType, expires_in: issued.expiresIn };
     if (client.grantTypes.includes('refresh_token')) {
       response.refresh_token = await this.refreshTokens.issue({
         clientId: client.clientId,
@@ -118,9 +131,11 @@ export class AuthorizationCodeGrant implements GrantHandler {
         acr,
         amr,
         claims,
+        resources: code.resources,
+        jkt: dpop.refreshJkt,
       });
     }
-    if (code.scopes.length > 0) response.scope = formatScope(code.scopes);
+    if (target.scopes.length > 0) response.scope = formatScope(target.scopes);
     if (code.scopes.includes('openid')) {
       response.id_token = await this.idTokens.issue({
         client,

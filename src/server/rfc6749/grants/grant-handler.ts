@@ -10,12 +10,17 @@ export interface GrantContext {
   /** The request's form parameters, reduced to the handler's `parameters` allowlist. */
   params: FormParameters;
   request: ProtocolRequest;
+  /**
+   * RFC 9449: the thumbprint of the key of the request's valid DPoP proof, checked by the token endpoint; bind the
+   * access token to it (`TokenService.issueAccessToken({ jkt })`, `token_type: 'DPoP'`). Undefined: no proof.
+   */
+  dpopJkt?: string;
 }
 
 /** A successful token response (RFC 6749 section 5.1); extra members are allowed. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   refresh_token?: string;
   scope?: string;
@@ -33,6 +38,12 @@ export interface GrantHandler {
   readonly parameters: readonly string[];
   /** Whether public clients (`none` authentication) may use the grant. */
   readonly allowsPublicClients: boolean;
+  /**
+   * Whether the grant is offered. A grant whose host-side dependency is missing (token exchange without a policy) is
+   * `false`: not dispatched, not advertised, not registrable.
+   * @default true
+   */
+  readonly enabled?: boolean;
   handle(context: GrantContext): Promise<TokenResponse>;
 }
 

@@ -10,7 +10,7 @@ function isGrantHandler(value: unknown): value is GrantHandler {
   return typeof candidate?.grantType === 'string' && typeof candidate.handle === 'function' && Array.isArray(candidate.parameters);
 }
 
-/** Every grant handler marked `@OAuthGrant()` in the application, by `grant_type`. */
+/** Every grant handler marked `@OAuthGrant()` in the application and not `enabled: false`, by `grant_type`. */
 @Injectable()
 export class GrantRegistry implements OnModuleInit {
   private readonly handlers = new Map<string, GrantHandler>();
@@ -24,6 +24,7 @@ export class GrantRegistry implements OnModuleInit {
     for (const wrapper of this.discovery.getProviders({ metadataKey: OAuthGrant.KEY })) {
       const handler: unknown = wrapper.instance;
       if (!isGrantHandler(handler)) throw new AuthConfigError([`${wrapper.name}: @OAuthGrant() providers must implement GrantHandler`]);
+      if (handler.enabled === false) continue;
       if (this.handlers.has(handler.grantType)) throw new AuthConfigError([`grant ${handler.grantType}: registered twice`]);
       this.handlers.set(handler.grantType, handler);
     }

@@ -10,6 +10,8 @@ import { findActiveAccount } from '../../accounts/active-account.js';
 import { GrantRevocationService } from '../../grants/grant-revocation.service.js';
 import { deserializeRequestedClaims } from '../../oidc/claims-request.js';
 import { IdTokenService } from '../../oidc/id-token.service.js';
+import { requestedResources, ResourceIndicators, type AccessTokenTarget } from '../../rfc8707/resource-indicators.service.js';
+import { checkRefreshTokenBinding } from '../../rfc9449/refresh-binding.js';
 import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } from './grant-handler.js';
 
 /**
@@ -44,7 +46,7 @@ function accessTokenScopes(requested: string | undefined, row: RefreshTokenEntit
 @OAuthGrant()
 export class RefreshTokenGrant implements GrantHandler {
   readonly grantType = 'refresh_token';
-  readonly parameters = ['refresh_token', 'scope'] as const;
+  readonly parameters = ['refresh_token', 'scope', 'resource'] as const;
   readonly allowsPublicClients = true;
 
   constructor(
@@ -52,20 +54,28 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokenService,
     private readonly revocation: GrantRevocationService,
     private readonly idTokens: IdTokenService,
+    private readonly resourceIndicators: ResourceIndicators,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
-  async handle({ client, params }: GrantContext): Promise<TokenResponse> {
+  async handle({ client, params, dpopJkt }: GrantContext): Promise<TokenResponse> {
     if (params.refresh_token === undefined) throw new InvalidRequestError('The refresh_token parameter is missing');
     const row = await this.refreshTokens.find(params.refresh_token);
     if (!row || row.clientId !== client.clientId || row.revokedAt !== null) throw new InvalidGrantError('The refresh token is invalid');
     if (this.refreshTokens.isExpired(row)) throw new InvalidGrantError('The refresh token expired');
+    // RFC 9449 section 5: checked before reuse detection, so a stolen bound token cannot even revoke its family.
+    checkRefreshTokenBinding(row.jkt, dpopJkt);
     const scopes = accessTokenScopes(params.scope, row, client);
+    // RFC 8707 section 2.2: any one of the grant's resources per refresh; the new refresh token keeps them all.
+    const target = this.resourceIndicators.accessTokenTarget(client, requestedResources(params), scopes, {
+      grantResources: row.resources,
+      explicitScopes: params.scope !== undefined,
+    });
     if (row.rotatedAt !== null && !this.refreshTokens.withinReuseGrace(row)) await this.revokeFamily(row, 'refresh_reuse');
     const account = await findActiveAccount(this.accounts, row.accountId);
     if (!account) return this.revokeFamily(row, 'account_inactive');
 
-    const response = await this.issueTokens(client, row, scopes, account);
+    const response = await this.issueTokens(client, row, scopes, account, target, dpopJkt);
     if (row.rotatedAt === null && (await this.refreshTokens.rotate(row))) return response;
     // Already rotated (a reuse within the grace window) or rotated/revoked by a concurrent request.
     const current = await this.refreshTokens.reload(row);
@@ -82,9 +92,16 @@ export class RefreshTokenGrant implements GrantHandler {
    * New access and refresh tokens, and a new ID token while `openid` is still among the scopes (OpenID Connect Core
    * section 12.2: same `sub`, `aud`, `auth_time`, `acr`, `amr`, `sid`; new `iat`; no `nonce`).
    */
-  private async issueTokens(client: ClientEntity, row: RefreshTokenEntity, scopes: string[], account: Account): Promise<TokenResponse> {
+  private async issueTokens(
+    client: ClientEntity,
+    row: RefreshTokenEntity,
+    scopes: string[],
+    account: Account,
+    target: AccessTokenTarget,
+    jkt: string | undefined,
+  ): Promise<TokenResponse> {
     const { sid, acr, amr, claims } = row;
-    const issued = await this.tokens.issueAccessToken({ client, subject: row.accountId, scopes, grantId: row.grantId, sid, claims });
+    const issued = await this.tokens.issueAccessToken({ client, subject: row.accountId, ...target, grantId: row.grantId, sid, claims, jkt });
     const refreshToken = await this.refreshTokens.issue({
       clientId: client.clientId,
       accountId: row.accountId,
@@ -96,9 +113,12 @@ export class RefreshTokenGrant implements GrantHandler {
       acr,
       amr,
       claims,
+      resources: row.resources,
+      // RFC 9449 section 5: a bound refresh token's successors stay bound to the same key.
+      jkt: row.jkt,
     });
-    const response: TokenResponse = { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, refresh_token: refreshToken };
-    if (scopes.length > 0) response.scope = formatScope(scopes);
+    const response: TokenResponse = { access_token: issued.accessToken, token_type: issued.tokenType, expires_in: issued.expiresIn, refresh_token: refreshToken };
+    if (target.scopes.length > 0) response.scope = formatScope(target.scopes);
     if (scopes.includes('openid')) {
       const requested = deserializeRequestedClaims(claims);
       response.id_token = await this.idTokens.issue({ client, account, scopes, authTime: row.authTime, accessToken: issued.accessToken, acr, amr, sid, requested });
