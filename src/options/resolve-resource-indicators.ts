@@ -2,6 +2,9 @@ import { isResourceIndicator } from '../server/rfc8707/resource-indicator.js';
 import type { AccessTokenFormat, AuthModuleOptions } from './auth-options.interface.js';
 import type { ResolvedClientSeed } from './resolved-options.js';
 
+/** Scopes no resource may list: they are about the authorization server itself (OpenID Connect Core 3.1.2.1, 11). */
+const SERVER_SCOPES: readonly string[] = ['openid', 'offline_access'];
+
 /** A configured resource server (`resources[]`), validated. */
 export interface ResolvedResource {
   uri: string;
@@ -15,7 +18,7 @@ export interface ResolvedResource {
 /**
  * `resources` (RFC 8707) and the clients' `resources` lists (shapes are validated with the rest by
  * `resolveAuthOptions`): each URI an absolute URI without fragment or userinfo, listed once, its scopes among the
- * server's; each client's resources among the configured ones.
+ * server's and neither `openid` nor `offline_access`; each client's resources among the configured ones.
  */
 export function resolveResourceIndicators(
   raw: AuthModuleOptions,
@@ -31,6 +34,11 @@ export function resolveResourceIndicators(
     resource.scopes
       .filter((scope) => !scopes.includes(scope))
       .forEach((scope) => problems.push(`${path}.scopes: '${scope}' is not in scopes`));
+    // OpenID Connect scopes are the authorization server's own: a resource's token carrying `openid` would be
+    // accepted by UserInfo, and `offline_access` would not mean a refresh token there.
+    resource.scopes
+      .filter((scope) => SERVER_SCOPES.includes(scope))
+      .forEach((scope) => problems.push(`${path}.scopes: '${scope}' belongs to the authorization server, not to a resource`));
     return {
       uri: resource.uri,
       scopes: [...resource.scopes],

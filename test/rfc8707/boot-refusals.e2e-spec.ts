@@ -1,8 +1,9 @@
 /**
  * Resource indicator options (RFC 8707) that cannot be right stop the boot with an AuthConfigError naming the option
  * path: a resource URI that is not an absolute URI (relative, with a fragment, with userinfo, with spaces, too long),
- * listed twice, with a scope the server does not know, a format or TTL out of range, a typo in a resource, and a
- * client naming a resource that is not configured. A good configuration boots.
+ * listed twice, with a scope the server does not know or an OpenID Connect one (openid, offline_access), a format or
+ * TTL out of range, a typo in a resource, and a client naming a resource that is not configured. A good configuration
+ * boots.
  */
 import { describe, expect, it } from 'vitest';
 import { AuthConfigError, type AuthModuleOptions, type ResourceServerOptions } from '../../src/index.js';
@@ -25,6 +26,8 @@ describe.each(testMatrix())('resource indicator options refused at boot on %s/%s
     ['a URI longer than 1024 characters', [{ uri: `${API}/${'a'.repeat(1024)}`, scopes: [] }], 'resources[0].uri: uri must be shorter than or equal to 1024 characters'],
     ['a URI listed twice', [{ uri: API, scopes: ['read'] }, { uri: API, scopes: ['write'] }], `resources[1].uri: '${API}' is listed twice`],
     ['an unknown scope', [{ uri: API, scopes: ['read', 'admin'] }], "resources[0].scopes: 'admin' is not in scopes"],
+    ['openid among its scopes', [{ uri: API, scopes: ['read', 'openid'] }], "resources[0].scopes: 'openid' belongs to the authorization server, not to a resource"],
+    ['offline_access among its scopes', [{ uri: API, scopes: ['offline_access'] }], "resources[0].scopes: 'offline_access' belongs to the authorization server, not to a resource"],
     ['no scopes list', [{ uri: API }], 'resources[0].scopes: scopes must be an array'],
     ['an unknown format', [{ uri: API, scopes: [], accessTokenFormat: 'paseto' }], 'resources[0].accessTokenFormat: accessTokenFormat must be one of the following values: jwt, opaque'],
     ['a TTL below 30 seconds', [{ uri: API, scopes: [], accessTokenTtl: 5 }], 'resources[0].accessTokenTtl: accessTokenTtl must not be less than 30'],
