@@ -1,5 +1,5 @@
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import { randomToken } from '../internal/random.js';
+import { randomBytes } from 'node:crypto';
 import type { SigningKeyEntity } from '../persistence/entities/signing-key.entity.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -11,7 +11,7 @@ export interface UnsealedSigningKey {
 }
 
 /**
- * A new key pair of `alg` as a row: a random `kid`, the public JWK, the private JWK sealed with `box`. `activateAt`
+ * A new key pair of `alg` as a row: a random `kid` (hex), the public JWK, the private JWK sealed with `box`. `activateAt`
  * null: it signs `signing.propagationDelay` after `createdAt` (a rotation); a time: from then on (a first or
  * replacement key).
  */
@@ -19,7 +19,9 @@ export async function generateSigningKey(alg: string, box: SecretBox, createdAt:
   const options = alg === 'RS256' ? { modulusLength: 2048, extractable: true } : { extractable: true };
   const { publicKey, privateKey } = await generateKeyPair(alg, options);
   return {
-    kid: randomToken(16),
+    // 128 random bits in hex: a kid never starts with '-', which a command line (`authnest keys revoke KID`) would
+    // read as an option.
+    kid: randomBytes(16).toString('hex'),
     alg,
     status: 'active',
     publicJwk: JSON.stringify(await exportJWK(publicKey)),

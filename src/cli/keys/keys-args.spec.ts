@@ -21,6 +21,10 @@ describe('authnest keys: arguments', () => {
     });
   });
 
+  it("reads a key id that starts with '-' after --", () => {
+    expect(parseKeysArgs(['keys', 'revoke', ...SQLITE, '--', '-tK3y'])).toEqual({ command: 'revoke', target: sqlite, kid: '-tK3y' });
+  });
+
   it.each([
     [['keys', ...SQLITE], 'list, rotate or revoke'],
     [['keys', 'purge', ...SQLITE], 'list, rotate or revoke'],

@@ -6,6 +6,7 @@ export const KEYS_USAGE = [
   `usage: authnest keys list ${DATABASE_USAGE}`,
   `       authnest keys rotate ${DATABASE_USAGE} [--algorithm ES256|RS256|EdDSA] [--secret-file PATH]`,
   `       authnest keys revoke KID ${DATABASE_USAGE}`,
+  "       (a KID that starts with '-', from older versions, goes last after --: authnest keys revoke --sqlite PATH -- KID)",
   'rotate seals the new private key with $AUTHNEST_ENCRYPTION_SECRET, else the secret in --secret-file',
   "(default: the app's development secret file, .authnest/secret.key beside the SQLite file or in the working directory)",
 ].join('\n');
