@@ -11,7 +11,7 @@ import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
 import type { AccessTokenInfo } from './access-token-info.js';
 import { jwtAccessTokenInfo, jwtAccessTokenVerifyOptions, jwtFailureDescription } from './jwt-access-token-claims.js';
 import { KeyStoreService } from './key-store.service.js';
-import { storedActorClaim } from './stored-actor-claim.js';
+import { opaqueAccessTokenClaims } from './opaque-token-claims.js';
 
 /**
  * Every algorithm authnest signs with (never `none` or HMAC; a record so a new `SigningAlgorithm` must be added).
@@ -121,11 +121,7 @@ export class AccessTokenVerifier {
     const row = await this.accessTokens.findByHash(sha256Hex(token));
     if (!row || row.format !== 'opaque' || row.revokedAt !== null || row.expiresAt <= this.clock.now()) throw this.invalid();
     if (row.audience !== this.options.accessToken.audience) throw this.invalid();
-    const iat = Math.floor(row.issuedAt / 1000);
-    const exp = Math.floor(row.expiresAt / 1000);
-    // RFC 8693 section 4.1: a token from a delegation names its actors, as a JWT's `act` claim would.
-    const act = storedActorClaim(row.act);
-    const claims = { iss: this.options.issuer, sub: row.subject, aud: row.audience, client_id: row.clientId, jti: row.id, iat, exp, ...(act ? { act } : {}) };
+    const claims = opaqueAccessTokenClaims(row, this.options.issuer);
     return {
       format: 'opaque',
       jti: row.id,
@@ -134,9 +130,9 @@ export class AccessTokenVerifier {
       aud: [row.audience],
       clientId: row.clientId,
       scopes: row.scopes,
-      iat,
-      exp,
-      claims: row.scopes.length > 0 ? { ...claims, scope: row.scopes.join(' ') } : claims,
+      iat: claims.iat,
+      exp: claims.exp,
+      claims,
       // RFC 9449 section 6.2: the key an opaque token is bound to, as a JWT's `cnf` would say.
       ...(row.jkt !== null ? { cnf: { jkt: row.jkt } } : {}),
     };

@@ -8,6 +8,7 @@ import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { AccessTokenEntity } from '../../persistence/entities/access-token.entity.js';
 import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.service.js';
+import { opaqueAccessTokenClaims } from '../../tokens/opaque-token-claims.js';
 import { storedActorClaim } from '../../tokens/stored-actor-claim.js';
 import type { ExchangedToken, MayActClaim } from './token-exchange-policy.js';
 import { TOKEN_TYPES, type ExchangeTokenType } from './token-types.js';
@@ -86,19 +87,9 @@ export class ExchangedTokenVerifier {
     return described;
   }
 
+  /** The opaque token's claims as its JWT would carry them, and its `may_act` (RFC 8693 section 4.4). */
   private opaqueClaims(row: AccessTokenEntity): Record<string, unknown> {
-    const claims: Record<string, unknown> = {
-      iss: this.options.issuer,
-      sub: row.subject,
-      aud: row.audience,
-      client_id: row.clientId,
-      jti: row.id,
-      iat: seconds(row.issuedAt),
-      exp: seconds(row.expiresAt),
-    };
-    if (row.scopes.length > 0) claims.scope = row.scopes.join(' ');
-    const act = storedActorClaim(row.act);
-    if (act) claims.act = act;
+    const claims = opaqueAccessTokenClaims(row, this.options.issuer);
     const mayAct = storedActorClaim(row.mayAct);
     if (mayAct) claims.may_act = mayAct;
     return claims;
