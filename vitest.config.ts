@@ -18,7 +18,7 @@ export default defineConfig({
     alias: { authnest: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
   },
   test: {
-    include: ['src/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
+    include: ['src/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -23,6 +23,10 @@ export function buildDataSourceOptions(database: Exclude<ResolvedDatabase, { kin
     enableWAL: database.path !== ':memory:',
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       db.pragma('busy_timeout = 5000');
+      // In WAL mode NORMAL is SQLite's recommended setting: a commit survives the process crashing, and only an OS
+      // crash or power loss can take back the last ones; FULL would fsync on every commit (about 0.7 ms here, every
+      // token issued).
+      db.pragma('synchronous = NORMAL');
     },
   };
 }
