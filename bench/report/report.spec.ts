@@ -1,73 +1,194 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { BenchReport, Measurement, Rounds } from '../results.js';
-import { formatRate } from './format.js';
+import { formatMs, formatRate } from './format.js';
 import { markdownReport } from './markdown.js';
 import { replaceBetweenMarkers, writeReport } from './readme-table.js';
 import { svgChart } from './svg-chart.js';
 
-const m = (rate: number, failed = 0): Measurement => ({ ok: rate * 5, failed, durationSeconds: 5, rate, latency: { p50: 1.234, p99: 12.34, mean: 2 } });
-const r = (rate: number, failed = 0): Rounds => ({ rounds: [m(rate, failed)], median: m(rate, failed) });
+const measurement = (rate: number, failed = 0, p50 = 1.234, p99 = 12.34): Measurement => ({
+  ok: rate * 5, failed, durationSeconds: 5, rate, latency: { p50, p99, mean: p50 * 1.2 },
+});
+/** Three rounds, the middle one the median; `failedRound` puts failures in the first (not the median) round. */
+const rounds = (rate: number, failedRound = 0): Rounds => ({
+  rounds: [measurement(rate * 0.9, failedRound), measurement(rate), measurement(rate * 1.1)],
+  median: measurement(rate),
+});
 
 const report: BenchReport = {
   startedAt: '2026-12-02T13:00:00.000Z',
   finishedAt: '2026-12-02T13:20:00.000Z',
-  machine: { cpuModel: 'Test CPU <x86>', cores: 2, memoryGiB: 24, node: 'v20.20.2', os: 'Linux 6', pinned: true },
-  method: { connections: 10, roundSeconds: 5, warmupSeconds: 2, rounds: 1, loadGenerator: 'autocannon' },
+  machine: { cpuModel: 'Test CPU <x86> & co', cores: 2, memoryGiB: 24, node: 'v20.20.2', os: 'Linux 6', pinned: true },
+  method: { connections: 10, roundSeconds: 5, warmupSeconds: 2, rounds: 3, loadGenerator: 'autocannon' },
   scenarios: [
     {
       id: 'token-opaque', title: 'client_credentials token, opaque', platform: 'fastify', database: 'sqlite', unit: 'req/s',
-      authnest: r(6200), baseline: { name: 'node-oidc-provider', result: r(3100) }, others: [{ name: 'oauth2-server', result: r(2200) }],
-      ratio: 2, target: 2, met: true,
+      authnest: rounds(6234), baseline: { name: 'node-oidc-provider', result: rounds(2700) },
+      others: [{ name: 'oauth2-server', result: rounds(3120) }], ratio: 6234 / 2700, target: 2, met: true,
+    },
+    {
+      id: 'guarded-opaque', title: 'guarded route | opaque', platform: 'fastify', database: 'sqlite', unit: 'req/s',
+      authnest: rounds(9000), baseline: { name: 'unguarded route', result: rounds(20000, 7) }, others: [],
+      ratio: 0.45, target: 0.5, met: false,
     },
     {
       id: 'code-flow', title: 'authorization code + PKCE', platform: 'express', database: 'postgres', unit: 'logins/s',
-      authnest: r(4.5, 3), baseline: null, others: [], ratio: null, target: null, met: null,
+      authnest: rounds(4.5, 3), baseline: null, others: [], ratio: null, target: null, met: null,
     },
   ],
   soak: {
     platform: 'fastify', database: 'sqlite', scenario: 'token-opaque', durationSeconds: 300, accessTokenTtl: 30, purgeInterval: 15,
-    samples: [{ t: 10, rssMiB: 120, accessTokenRows: 100 }, { t: 300, rssMiB: 126, accessTokenRows: 110 }],
+    samples: [{ t: 10, rssMiB: 120.2, accessTokenRows: 100 }, { t: 300, rssMiB: 126.4, accessTokenRows: 110 }],
     rssGrowth: 0.05, rowGrowth: 1.1, met: true,
   },
 };
 
-describe('bench report', () => {
-  it('formats rates to three significant figures', () => {
-    expect([formatRate(12345), formatRate(999.4), formatRate(4.567)]).toEqual(['12.3k', '999', '4.57']);
+/** Throws unless `svg` is well-formed XML as far as this chart goes: balanced tags, quoted attributes, escaped text. */
+function assertWellFormed(svg: string): void {
+  const open: string[] = [];
+  const tokens = svg.trim().split(/(<[^>]*>)/).filter((t) => t !== '');
+  for (const token of tokens) {
+    if (!token.startsWith('<')) {
+      if (open.length === 0 && token.trim() !== '') throw new Error(`text outside the root: ${token}`);
+      if (/[<>]|&(?!(amp|lt|gt|quot|apos);)/.test(token)) throw new Error(`unescaped text: ${token}`);
+      continue;
+    }
+    const tag = /^<(\/?)([a-zA-Z][\w:-]*)((?:\s+[\w:-]+="[^"<&]*(?:&(?:amp|lt|gt|quot|apos);[^"<&]*)*")*)\s*(\/?)>$/.exec(token);
+    if (!tag) throw new Error(`malformed tag: ${token}`);
+    const [, closing, name, , selfClosing] = tag;
+    if (closing) {
+      if (open.pop() !== name) throw new Error(`unbalanced </${name}>`);
+    } else if (!selfClosing) {
+      if (open.length === 0 && name !== 'svg') throw new Error(`root is <${name}>`);
+      open.push(name!);
+    }
+  }
+  if (open.length > 0) throw new Error(`unclosed <${open.join('>, <')}>`);
+}
+
+const temporary: string[] = [];
+afterEach(async () => {
+  for (const dir of temporary.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+describe('bench report numbers', () => {
+  it('rounds rates to three significant figures, thousands as k', () => {
+    expect([12345, 5400, 999.6, 412, 4.567, 0, 1_234_567].map(formatRate)).toEqual(['12.3k', '5.40k', '1.00k', '412', '4.57', '0', '1.23M']);
+    expect(formatRate(Number.NaN)).toBe('—');
   });
 
-  it('has a table per platform and database with ratios, targets and failures', () => {
-    const md = markdownReport(report);
-    expect(md).toContain('### fastify · sqlite');
-    expect(md).toContain('### express · postgres');
-    expect(md).toContain('| client_credentials token, opaque | 6.2k req/s | 1.23 / 12.3 | node-oidc-provider 3.1k | **2.00x** | ≥ 2x | ✅ | oauth2-server 2.2k |');
-    expect(md).toContain('| authorization code + PKCE | 4.5 logins/s | 1.23 / 12.3 | — | **—** | — | — | — |');
-    expect(md).toContain('3 failed responses from authnest');
-    expect(md).toContain('growth 5.0 %');
+  it('gives latencies 2 decimals below 10 ms and 1 above', () => {
+    expect([1.234, 9.994, 9.996, 12.34, 123.45].map(formatMs)).toEqual(['1.23', '9.99', '10.0', '12.3', '123.5']);
+  });
+});
+
+describe('markdownReport', () => {
+  const md = markdownReport(report);
+
+  it('starts with a line on the date, the machine and the method', () => {
+    const first = md.split('\n')[0]!;
+    for (const part of ['2026-12-02 13:00 UTC (20 min)', 'Test CPU &lt;x86> & co', '2 cores', 'Node v20.20.2', 'pinned', '10 connections', '3 x 5 s rounds', '2 s warm-up', 'autocannon']) {
+      expect(first).toContain(part);
+    }
   });
 
-  it('draws a well-formed SVG with every text escaped', () => {
-    const svg = svgChart({ ...report, scenarios: [{ ...report.scenarios[0]!, title: 'a <b> & "c"' }] });
-    expect(svg.startsWith('<svg') && svg.trimEnd().endsWith('</svg>')).toBe(true);
+  it('has one table per platform and database, a row per scenario with its ratio, target and whether it was met', () => {
+    expect(md.match(/^### (fastify · sqlite|express · postgres)$/gm)).toEqual(['### fastify · sqlite', '### express · postgres']);
+    expect(md).toContain('| client_credentials token, opaque | 6.23k req/s | 1.23 / 12.3 | node-oidc-provider 2.70k | **2.31x** | >= 2x | ✅ | oauth2-server 3.12k |');
+    expect(md).toContain('| guarded route \\| opaque | 9.00k req/s | 1.23 / 12.3 | unguarded route 20.0k | **0.45x** | >= 0.5x | ❌ | — |');
+    expect(md).toContain('| authorization code + PKCE | 4.50 logins/s | 1.23 / 12.3 | — | — | — | — | — |');
+  });
+
+  it('warns under the table of failed responses in any round of any contender', () => {
+    const [fastify, express] = md.split('### express');
+    expect(fastify).toContain('> ⚠️ **guarded route \\| opaque**: 7 failed responses (unguarded route 7)');
+    expect(express).toContain('> ⚠️ **authorization code + PKCE**: 3 failed responses (authnest 3)');
+    expect(fastify).not.toContain('client_credentials token, opaque**: ');
+  });
+
+  it('ends with the soak', () => {
+    expect(md).toContain('### Soak: fastify · sqlite, token-opaque at full load');
+    expect(md).toContain('| 300 s | 30 s | 15 s | 120 → 126 MiB | +5.0 % (limit +20 %) | 1.10x (limit 1.2x) | ✅ |');
+    expect(markdownReport({ ...report, soak: null })).not.toContain('Soak');
+  });
+});
+
+describe('svgChart', () => {
+  const svg = svgChart({ ...report, scenarios: [{ ...report.scenarios[0]!, title: 'a <b> & "c"' }, ...report.scenarios.slice(1)] });
+
+  it('is a well-formed, self-contained SVG with every text escaped', () => {
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    assertWellFormed(svg);
     expect(svg).toContain('a &lt;b&gt; &amp; &quot;c&quot;');
-    const texts = [...svg.matchAll(/<text[^>]*>([^]*?)<\/text>/g)].map((match) => match[1]!);
-    expect(texts.every((text) => !text.includes('<'))).toBe(true);
+    expect(svg).toContain('Test CPU &lt;x86&gt; &amp; co');
+    expect(svg).not.toMatch(/<script|<style|@import|href=|url\(/);
+    expect(() => assertWellFormed('<svg><text>a < b</text></svg>')).toThrow(/malformed/);
+    expect(() => assertWellFormed('<svg><text>a & b</text></svg>')).toThrow(/unescaped/);
+    expect(() => assertWellFormed('<svg><text>a</svg>')).toThrow(/unbalanced/);
   });
 
-  it('replaces the README section between the markers, and refuses a README without them', async () => {
-    const readme = 'intro\n<!-- bench:results:start -->\nold\n<!-- bench:results:end -->\nafter\n';
-    expect(replaceBetweenMarkers(readme, 'new')).toBe('intro\n<!-- bench:results:start -->\nnew\n<!-- bench:results:end -->\nafter\n');
-    expect(() => replaceBetweenMarkers('no markers', 'x')).toThrow(/markers/);
+  it('has a panel per platform and database, a legend, bars, latencies and the ratio beside authnest', () => {
+    expect(svg).toContain('>fastify · sqlite<');
+    expect(svg).toContain('>express · postgres<');
+    for (const name of ['authnest', 'node-oidc-provider', 'oauth2-server', 'unguarded route']) expect(svg).toContain(`>${name}</text>`);
+    expect(svg.match(/<rect [^>]*height="16"/g)).toHaveLength(6);
+    expect(svg).toContain('1.23 / 12.3 ms');
+    expect(svg).toMatch(/6\.23k req\/s {2}<tspan[^>]*>2\.31x<\/tspan>/);
+    expect(svg).toContain('⚠ 7 failed responses (unguarded route 7)');
+    const height = Number(/height="(\d+)"/.exec(svg)![1]);
+    expect(svgChart({ ...report, scenarios: report.scenarios.slice(0, 1) })).toMatch(new RegExp(`height="(?!${height}")\\d+"`));
+  });
+
+  it('gives a contender the same color in every panel', () => {
+    const twice = svgChart({ ...report, scenarios: [report.scenarios[0]!, { ...report.scenarios[0]!, platform: 'express' }] });
+    const fills = [...twice.matchAll(/<rect [^>]*height="16" rx="2" fill="(#[0-9a-f]+)"/g)].map((m) => m[1]);
+    expect(fills).toEqual([...fills.slice(0, 3), ...fills.slice(0, 3)]);
+    expect(new Set(fills).size).toBe(3);
+  });
+});
+
+describe('writing the report', () => {
+  const readme = 'intro\n<!-- bench:results:start -->\nold\n<!-- bench:results:end -->\nafter\n';
+
+  it('replaces what is between the markers, keeping them', () => {
+    expect(replaceBetweenMarkers(readme, 'new\n')).toBe('intro\n<!-- bench:results:start -->\nnew\n<!-- bench:results:end -->\nafter\n');
+    expect(replaceBetweenMarkers(replaceBetweenMarkers(readme, 'one'), 'two')).toBe(replaceBetweenMarkers(readme, 'two'));
+  });
+
+  it('throws without both markers in order', () => {
+    expect(() => replaceBetweenMarkers('no markers', 'x')).toThrow(/no results markers/);
+    expect(() => replaceBetweenMarkers('<!-- bench:results:start -->\n', 'x')).toThrow(/bench:results:end/);
+    expect(() => replaceBetweenMarkers('<!-- bench:results:end -->\n<!-- bench:results:start -->\n', 'x')).toThrow(/markers/);
+  });
+
+  it('writes latest.json/.md/.svg, a timestamped JSON, and the README section with the chart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'authnest-report-'));
+    temporary.push(dir);
     await writeFile(join(dir, 'README.md'), readme);
     const written = await writeReport(report, join(dir, 'results'), join(dir, 'README.md'));
-    expect(JSON.parse(await readFile(written.json, 'utf8'))).toEqual(report);
-    expect(await readFile(join(dir, 'results', '2026-12-02T13-00-00.000Z.json'), 'utf8')).toContain('token-opaque');
+    expect(written).toEqual({ json: join(dir, 'results', 'latest.json'), markdown: join(dir, 'results', 'latest.md'), svg: join(dir, 'results', 'latest.svg') });
+    expect((await readdir(join(dir, 'results'))).sort()).toEqual(['2026-12-02T13-00-00.000Z.json', 'latest.json', 'latest.md', 'latest.svg']);
+    const json = await readFile(written.json, 'utf8');
+    expect(JSON.parse(json)).toEqual(report);
+    expect(json).toContain('\n  "startedAt"');
+    expect(await readFile(join(dir, 'results', '2026-12-02T13-00-00.000Z.json'), 'utf8')).toBe(json);
+    expect(await readFile(written.markdown, 'utf8')).toBe(markdownReport(report));
+    expect(await readFile(written.svg, 'utf8')).toBe(svgChart(report));
     const updated = await readFile(join(dir, 'README.md'), 'utf8');
-    expect(updated).toContain('**2.00x**');
-    expect(updated).toContain('![req/s and latency of the latest run](results/latest.svg)');
+    expect(updated.startsWith('intro\n<!-- bench:results:start -->\nRun 2026-12-02')).toBe(true);
+    expect(updated).toContain('**2.31x**');
+    expect(updated).toMatch(/!\[[^\]]+\]\(results\/latest\.svg\)\n<!-- bench:results:end -->\nafter\n$/);
+  });
+
+  it('keeps the result files when the README has no markers, and says so', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'authnest-report-'));
+    temporary.push(dir);
+    await writeFile(join(dir, 'README.md'), 'no markers here\n');
+    await expect(writeReport(report, join(dir, 'results'), join(dir, 'README.md'))).rejects.toThrow(/README\.md: no results markers.*results are in/);
+    expect(await readdir(join(dir, 'results'))).toContain('latest.json');
+    expect(await readFile(join(dir, 'README.md'), 'utf8')).toBe('no markers here\n');
   });
 });
