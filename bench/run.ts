@@ -5,6 +5,7 @@ import { accessTokenRows, freshBenchDatabase, postgresTarget, type PostgresTarge
 import { measureScenario, summaryLine } from './measure.js';
 import { canPin, freePort, startServer, type ServerProcess } from './processes.js';
 import { writeReport } from './report/readme-table.js';
+import { writeSummary } from './report/summary.js';
 import type { BenchReport, Database, MethodInfo, Platform, ScenarioResult, SoakResult } from './results.js';
 import { es256Plans, fetchToken, rs256Plan, type PlanContext, type ScenarioPlan } from './scenarios.js';
 import { soak } from './soak.js';
@@ -159,7 +160,8 @@ async function main(): Promise<void> {
   if (soakResult) console.log(`soak: rss ${(soakResult.rssGrowth * 100).toFixed(1)} %, rows x${soakResult.rowGrowth.toFixed(2)}: ${soakResult.met ? 'flat' : 'NOT flat'}`);
   if (options.write) {
     const written = await writeReport(report, `${REPO}bench/results`, `${REPO}bench/README.md`);
-    console.log(`wrote ${written.json}, ${written.markdown}, ${written.svg} and the table in bench/README.md`);
+    await writeSummary(report, `${REPO}README.md`);
+    console.log(`wrote ${written.json}, ${written.markdown}, ${written.svg}, the tables in bench/README.md and the summary in README.md`);
   }
   const failed = scenarios.some((s) => [s.authnest, s.baseline?.result, ...s.others.map((o) => o.result)].some((r) => r?.rounds.some((m) => m.failed > 0)));
   if (failed) {

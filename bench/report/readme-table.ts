@@ -13,13 +13,13 @@ export const RESULTS_END = '<!-- bench:results:end -->';
  * `text` with what lies between the first {@link RESULTS_START} and the {@link RESULTS_END} after it replaced by
  * `section` (on lines of its own; the markers stay). Throws if either marker is missing or they are out of order.
  */
-export function replaceBetweenMarkers(text: string, section: string): string {
-  const start = text.indexOf(RESULTS_START);
-  const end = start < 0 ? -1 : text.indexOf(RESULTS_END, start + RESULTS_START.length);
+export function replaceBetweenMarkers(text: string, section: string, markers = { start: RESULTS_START, end: RESULTS_END }): string {
+  const start = text.indexOf(markers.start);
+  const end = start < 0 ? -1 : text.indexOf(markers.end, start + markers.start.length);
   if (start < 0 || end < 0) {
-    throw new Error(`no results markers: expected a line ${RESULTS_START} followed later by a line ${RESULTS_END}`);
+    throw new Error(`no results markers: expected a line ${markers.start} followed later by a line ${markers.end}`);
   }
-  return `${text.slice(0, start + RESULTS_START.length)}\n${section.trim()}\n${text.slice(end)}`;
+  return `${text.slice(0, start + markers.start.length)}\n${section.trim()}\n${text.slice(end)}`;
 }
 
 /** The paths {@link writeReport} wrote. */
