@@ -33,6 +33,7 @@ export class BenchAppModule {
             accessToken: { ttl: settings.accessTokenTtl },
             purgeInterval: settings.purgeInterval,
             resource: { opaqueCacheTtl: settings.opaqueCacheTtl },
+            clientCacheTtl: settings.clientCacheTtl,
             loginRateLimit: { perAccount: { max: 100_000, window: 1 }, perAddress: { max: 100_000, window: 1 } },
           }),
         }),

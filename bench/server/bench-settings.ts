@@ -10,6 +10,8 @@ export interface BenchSettings {
   purgeInterval: number;
   /** BENCH_OPAQUE_CACHE_TTL: seconds a verified opaque token is remembered by the guard (the revocation bound). */
   opaqueCacheTtl: number;
+  /** BENCH_CLIENT_CACHE_TTL: seconds a client's row is reused to authenticate it (the bound for changes made elsewhere). */
+  clientCacheTtl: number;
 }
 
 function integer(name: string, fallback: number): number {
@@ -30,5 +32,6 @@ export function benchSettings(): BenchSettings {
     accessTokenTtl: integer('BENCH_TOKEN_TTL', 3600),
     purgeInterval: integer('BENCH_PURGE_INTERVAL', 3600),
     opaqueCacheTtl: integer('BENCH_OPAQUE_CACHE_TTL', 5),
+    clientCacheTtl: integer('BENCH_CLIENT_CACHE_TTL', 5),
   };
 }

@@ -190,6 +190,15 @@ export interface AuthModuleOptions {
    */
   clientSecretCacheTtl?: number;
   /**
+   * Seconds a client's row, once read to authenticate it (token, introspection, revocation, pushed authorization
+   * and device authorization endpoints), is reused without reading the database again. Changes made through this
+   * instance (`ClientService`, seeding, dynamic registration) apply at once; changes made by another instance or
+   * directly in the database (disabling a client, rotating its keys) apply after at most this long. Unknown clients
+   * are never remembered. 0 reads the client on every request.
+   * @default 0
+   */
+  clientCacheTtl?: number;
+  /**
    * Seconds between purges of expired tokens, codes, interactions, sessions and login rate-limit windows; 0
    * disables the timer (call `TokenPurgeService.purgeExpired()`).
    * @default 3600

@@ -49,6 +49,7 @@ describe('resolveAuthOptions defaults', () => {
       clients: [],
       resource: { leeway: 5, jwtCacheTtl: 300, opaqueCacheTtl: 0, realm: ISSUER },
       clientSecretCacheTtl: 300,
+      clientCacheTtl: 0,
       clientAssertions: { maxLifetime: 300, jwksCacheTtl: 300, jwksTimeoutMs: 2500, allowPrivateJwksUri: false },
       registration: {
         mode: 'disabled',
@@ -111,12 +112,13 @@ describe('resolveAuthOptions defaults', () => {
       signing: { algorithm: 'EdDSA', encryptionSecret: SECRET, secretFile: '/run/secret' },
       resource: { leeway: 0, jwtCacheTtl: 0, opaqueCacheTtl: 30, realm: 'api' },
       clientSecretCacheTtl: 0,
+      clientCacheTtl: 30,
       purgeInterval: 0,
     });
     expect(options.accessToken).toEqual({ format: 'opaque', ttl: 600, audience: 'https://api.example.com' });
     expect(options.signing).toEqual({ algorithm: 'EdDSA', encryptionSecret: SECRET, secretFile: '/run/secret', reloadInterval: 60, propagationDelay: 900 });
     expect(options.resource).toEqual({ leeway: 0, jwtCacheTtl: 0, opaqueCacheTtl: 30, realm: 'api' });
-    expect([options.clientSecretCacheTtl, options.purgeInterval]).toEqual([0, 0]);
+    expect([options.clientSecretCacheTtl, options.clientCacheTtl, options.purgeInterval]).toEqual([0, 30, 0]);
   });
 
   it('keeps the generated development secret beside the SQLite file', () => {
@@ -292,6 +294,8 @@ describe('resolveAuthOptions refuses unsafe combinations', () => {
     ['resource.jwtCacheTtl', { resource: { jwtCacheTtl: 3601 } }],
     ['resource.opaqueCacheTtl', { resource: { opaqueCacheTtl: -1 } }],
     ['clientSecretCacheTtl', { clientSecretCacheTtl: 3601 }],
+    ['clientCacheTtl', { clientCacheTtl: 3601 }],
+    ['clientCacheTtl', { clientCacheTtl: -1 }],
     ['purgeInterval', { purgeInterval: -5 }],
     ['database.poolSize', { database: { type: 'postgres', url: 'postgres://db/a', poolSize: 0 } }],
   ])('refuses %s out of range', (path, extra) => {

@@ -151,6 +151,7 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
       realm: raw.resource?.realm ?? issuer,
     },
     clientSecretCacheTtl: raw.clientSecretCacheTtl ?? 300,
+    clientCacheTtl: raw.clientCacheTtl ?? 0,
     purgeInterval: raw.purgeInterval ?? 3600,
     oidc,
     deviceFlow,

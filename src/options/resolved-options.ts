@@ -93,6 +93,7 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   clients: ResolvedClientSeed[];
   resource: { leeway: number; jwtCacheTtl: number; opaqueCacheTtl: number; realm: string };
   clientSecretCacheTtl: number;
+  clientCacheTtl: number;
   purgeInterval: number;
   oidc: ResolvedOpenIdOptions;
   deviceFlow: ResolvedDeviceFlowOptions;

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { Clock } from '../internal/clock.js';
 import { randomToken } from '../internal/random.js';
@@ -9,6 +8,7 @@ import type { AccessTokenFormat } from '../options/auth-options.interface.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import type { ClientEntity } from '../persistence/entities/client.entity.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
+import { signCompactJws } from './jws-signer.js';
 import { KeyStoreService } from './key-store.service.js';
 
 /** What to put in a new access token. */
@@ -97,14 +97,13 @@ export class TokenService {
     if (request.act) claims.act = request.act;
     if (request.mayAct) claims.may_act = request.mayAct;
     if (request.jkt) claims.cnf = { jkt: request.jkt };
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(this.options.issuer)
-      .setSubject(request.subject)
-      .setAudience(audience)
-      .setJti(jti)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ttl)
-      .sign(key.privateKey);
+    // The claims in the order jose's SignJWT wrote them: the token's own, then iss, sub, aud, jti, iat, exp.
+    claims.iss = this.options.issuer;
+    claims.sub = request.subject;
+    claims.aud = audience;
+    claims.jti = jti;
+    claims.iat = iat;
+    claims.exp = iat + ttl;
+    return signCompactJws(key, { alg: key.alg, kid: key.kid, typ: 'at+jwt' }, claims);
   }
 }

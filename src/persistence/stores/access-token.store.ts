@@ -3,22 +3,33 @@ import { In, IsNull, LessThan, Not, type FindOptionsWhere, type Repository } fro
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { AccessTokenEntity } from '../entities/access-token.entity.js';
+import { EntitySql } from './entity-sql.js';
+import { InsertBatcher } from './insert-batcher.js';
 
 /** Issued access tokens (both formats), looked up by SHA-256 hash. */
 @Injectable()
 export class AccessTokenStore {
   private readonly repository: Repository<AccessTokenEntity>;
+  /** Issuing and introspecting are the hot paths: constant statements, no query building, no read-back. */
+  private readonly sql: EntitySql<AccessTokenEntity>;
+  private readonly byHash: string;
+  /** Tokens issued at the same time are committed together (group commit). */
+  private readonly inserts: InsertBatcher<AccessTokenEntity>;
 
   constructor(@Inject(AUTH_DATA_SOURCE) handle: AuthDataSource) {
     this.repository = handle.dataSource.getRepository(AccessTokenEntity);
+    this.sql = new EntitySql(handle.dataSource, AccessTokenEntity);
+    this.byHash = this.sql.selectText(['tokenHash']);
+    this.inserts = new InsertBatcher((rows) => this.sql.insert(...rows));
   }
 
-  async insert(token: AccessTokenEntity): Promise<void> {
-    await this.repository.insert(token);
+  /** Resolves once the row is committed. */
+  insert(token: AccessTokenEntity): Promise<void> {
+    return this.inserts.insert(token);
   }
 
   findByHash(tokenHash: string): Promise<AccessTokenEntity | null> {
-    return this.repository.findOneBy({ tokenHash });
+    return this.sql.selectOne(this.byHash, [tokenHash]);
   }
 
   /** By token identifier (`jti`). */

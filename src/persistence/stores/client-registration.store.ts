@@ -10,6 +10,7 @@ import { DeviceCodeEntity } from '../entities/device-code.entity.js';
 import { InteractionEntity } from '../entities/interaction.entity.js';
 import { RefreshTokenEntity } from '../entities/refresh-token.entity.js';
 import { SessionClientEntity } from '../entities/session-client.entity.js';
+import { ClientStore } from './client.store.js';
 
 /** `jwks` is a JSON column (a transformer): TypeORM's deep-partial type cannot follow its free-form members. */
 type Row = QueryDeepPartialEntity<ClientEntity>;
@@ -23,7 +24,11 @@ type Row = QueryDeepPartialEntity<ClientEntity>;
 export class ClientRegistrationStore {
   private readonly repository: Repository<ClientEntity>;
 
-  constructor(@Inject(AUTH_DATA_SOURCE) private readonly handle: AuthDataSource) {
+  constructor(
+    @Inject(AUTH_DATA_SOURCE) private readonly handle: AuthDataSource,
+    /** Every change here also drops the client from what `ClientStore` remembers. */
+    private readonly clients: ClientStore,
+  ) {
     this.repository = handle.dataSource.getRepository(ClientEntity);
   }
 
@@ -34,18 +39,25 @@ export class ClientRegistrationStore {
 
   async insert(client: ClientEntity): Promise<void> {
     await this.repository.insert(client as Row);
+    this.clients.forget(client.clientId);
   }
 
   /** Replaces a registered client's row while `tokenHash` is its token; resolves false when it no longer is. */
   async replace(client: ClientEntity, tokenHash: string): Promise<boolean> {
     const { clientId, ...changes } = client;
-    const result = await this.repository.update({ clientId, registrationTokenHash: tokenHash, registeredAt: Not(IsNull()) }, changes as Row);
-    return result.affected === 1;
+    this.clients.forget(clientId);
+    try {
+      const result = await this.repository.update({ clientId, registrationTokenHash: tokenHash, registeredAt: Not(IsNull()) }, changes as Row);
+      return result.affected === 1;
+    } finally {
+      this.clients.forget(clientId);
+    }
   }
 
   /** Forgets a registration access token (misused on another client's URL): the client can no longer be managed. */
   async revokeToken(clientId: string, tokenHash: string): Promise<void> {
     await this.repository.update({ clientId, registrationTokenHash: tokenHash }, { registrationTokenHash: null, registrationTokenExpiresAt: null });
+    this.clients.forget(clientId);
   }
 
   /**
@@ -55,6 +67,15 @@ export class ClientRegistrationStore {
    * longer current (nothing changed).
    */
   async deleteRegistered(clientId: string, tokenHash: string, now: number): Promise<boolean> {
+    this.clients.forget(clientId);
+    try {
+      return await this.deleteRegisteredRows(clientId, tokenHash, now);
+    } finally {
+      this.clients.forget(clientId);
+    }
+  }
+
+  private deleteRegisteredRows(clientId: string, tokenHash: string, now: number): Promise<boolean> {
     return this.handle.dataSource.transaction(async (manager: EntityManager) => {
       const deleted = await manager.delete(ClientEntity, { clientId, registrationTokenHash: tokenHash, registeredAt: Not(IsNull()) });
       if (deleted.affected !== 1) return false;

@@ -3,14 +3,21 @@ import { In, IsNull, LessThan, Not, type FindOptionsWhere, type Repository } fro
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { RefreshTokenEntity } from '../entities/refresh-token.entity.js';
+import { EntitySql } from './entity-sql.js';
 
 /** Refresh tokens by SHA-256 hash; rotation is one atomic conditional update. */
 @Injectable()
 export class RefreshTokenStore {
   private readonly repository: Repository<RefreshTokenEntity>;
 
+  /** Introspection and revocation look every presented token up here first: a constant statement. */
+  private readonly sql: EntitySql<RefreshTokenEntity>;
+  private readonly byHash: string;
+
   constructor(@Inject(AUTH_DATA_SOURCE) handle: AuthDataSource) {
     this.repository = handle.dataSource.getRepository(RefreshTokenEntity);
+    this.sql = new EntitySql(handle.dataSource, RefreshTokenEntity);
+    this.byHash = this.sql.selectText(['tokenHash']);
   }
 
   async insert(token: RefreshTokenEntity): Promise<void> {
@@ -18,7 +25,7 @@ export class RefreshTokenStore {
   }
 
   findByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {
-    return this.repository.findOneBy({ tokenHash });
+    return this.sql.selectOne(this.byHash, [tokenHash]);
   }
 
   /** Marks the token rotated; resolves false when it was already rotated or revoked (lost a race). */

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { Clock } from '../../internal/clock.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
+import { signCompactJws } from '../../tokens/jws-signer.js';
 import { KeyStoreService } from '../../tokens/key-store.service.js';
 import type { Account } from '../accounts/account.service.js';
 import type { RequestedClaims } from './claims-request.js';
@@ -54,13 +54,12 @@ export class IdTokenService {
     if (request.acr) payload.acr = request.acr;
     if (request.amr && request.amr.length > 0) payload.amr = [...request.amr];
     if (request.sid) payload.sid = request.sid;
-    return new SignJWT(payload)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.options.issuer)
-      .setSubject(this.subjects.subjectFor(request.account.id, client))
-      .setAudience(client.clientId)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + this.options.oidc.idTokenTtl)
-      .sign(key.privateKey);
+    // The claims in the order jose's SignJWT wrote them: the token's own, then iss, sub, aud, iat, exp.
+    payload.iss = this.options.issuer;
+    payload.sub = this.subjects.subjectFor(request.account.id, client);
+    payload.aud = client.clientId;
+    payload.iat = iat;
+    payload.exp = iat + this.options.oidc.idTokenTtl;
+    return signCompactJws(key, { alg: key.alg, kid: key.kid, typ: 'JWT' }, payload);
   }
 }

@@ -32,9 +32,17 @@ const CACHE_ENTRIES = 10_000;
 /** RFC 6749 Appendix A.1: a client_id is VSCHARs. Anything else names no client and never reaches the database. */
 const CLIENT_ID = /^[\x20-\x7E]+$/;
 
+/** `Authorization: Basic <credentials>` (the scheme is case-insensitive, RFC 7617 section 2). */
+const BASIC = /^basic(?: +(.*))?$/i;
+
+/** base64 with its padding, nothing else. */
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 /** Decodes one half of a Basic credential: form-urlencoded inside base64 (RFC 6749 section 2.3.1, Appendix B). */
 function formDecode(value: string): string | undefined {
   try {
+    // Most ids and secrets have neither `+` nor `%`: nothing to decode.
+    if (!value.includes('+') && !value.includes('%')) return value;
     return decodeURIComponent(value.replace(/\+/g, ' '));
   } catch {
     return undefined;
@@ -64,15 +72,14 @@ export class ClientAuthenticator {
 
   async authenticate(request: ProtocolRequest, params: FormParameters): Promise<AuthenticatedClient> {
     const presented = this.readCredentials(request, params);
-    const failure = new InvalidClientError('Client authentication failed', {
-      basicChallenge: presented.method === 'client_secret_basic',
-      realm: this.options.issuer,
-    });
-    const client = CLIENT_ID.test(presented.clientId) ? await this.clients.findById(presented.clientId) : null;
+    const client = CLIENT_ID.test(presented.clientId) ? await this.clients.findForAuthentication(presented.clientId) : null;
     const secretOk = presented.assertion ? await this.checkAssertion(client, presented) : await this.checkSecret(client, presented);
     if (!client || client.disabled || !secretOk || !client.authMethods.includes(presented.method)) {
       this.logger.warn(`Client authentication failed (method ${presented.method})`);
-      throw failure;
+      throw new InvalidClientError('Client authentication failed', {
+        basicChallenge: presented.method === 'client_secret_basic',
+        realm: this.options.issuer,
+      });
     }
     return { client, method: presented.method };
   }
@@ -120,18 +127,21 @@ export class ClientAuthenticator {
   /** Basic credentials, or undefined when the Authorization header is absent or of another scheme. */
   private readBasic(request: ProtocolRequest): PresentedCredentials | undefined {
     const header = singleHeader(request, 'authorization');
-    const match = header === undefined ? null : /^basic(?: +(.*))?$/i.exec(header.trim());
+    const match = header === undefined ? null : BASIC.exec(header.trim());
     if (!match) return undefined;
-    const malformed = () => new InvalidClientError('Malformed Basic credentials', { basicChallenge: true, realm: this.options.issuer });
     const encoded = match[1] ?? '';
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw malformed();
+    if (!BASE64.test(encoded)) throw this.malformedBasic();
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 1) throw malformed();
+    if (colon < 1) throw this.malformedBasic();
     const clientId = formDecode(decoded.slice(0, colon));
     const secret = formDecode(decoded.slice(colon + 1));
-    if (!clientId || secret === undefined || secret === '') throw malformed();
+    if (!clientId || secret === undefined || secret === '') throw this.malformedBasic();
     return { clientId, secret, method: 'client_secret_basic' };
+  }
+
+  private malformedBasic(): InvalidClientError {
+    return new InvalidClientError('Malformed Basic credentials', { basicChallenge: true, realm: this.options.issuer });
   }
 
   private async checkSecret(client: ClientEntity | null, presented: PresentedCredentials): Promise<boolean> {
