@@ -17,6 +17,9 @@ export interface BenchOptions {
   write: boolean;
 }
 
+/** Every scenario `--scenarios` may name. */
+export const SCENARIO_IDS = ['token-opaque', 'token-jwt-es256', 'token-jwt-rs256', 'introspection', 'guarded-jwt', 'guarded-opaque', 'refresh-rotation', 'code-flow'] as const;
+
 export const USAGE = `npm run bench -- [options]
   --quick                 1 round of 3 s, 1 s warm-up, a 60 s soak, results not written (a smoke run)
   --rounds N              rounds per contender (default 3)
@@ -65,7 +68,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions | 'help' {
   return {
     platforms: list(values.platforms, ['express', 'fastify'] as const, 'platforms'),
     databases: list(values.databases, ['sqlite', 'postgres'] as const, 'databases'),
-    scenarios: values.scenarios === undefined ? [] : values.scenarios.split(',').map((s) => s.trim()),
+    scenarios: values.scenarios === undefined ? [] : list(values.scenarios, SCENARIO_IDS, 'scenarios'),
     rounds: positive(values.rounds, quick ? 1 : 3, 'rounds'),
     roundSeconds: positive(values.seconds, quick ? 3 : 5, 'seconds'),
     warmupSeconds: positive(values.warmup, quick ? 1 : 2, 'warmup', true),

@@ -1,4 +1,5 @@
-import { cpus, release, totalmem, type } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchOptions, USAGE, type BenchOptions } from './bench-options.js';
 import { accessTokenRows, freshBenchDatabase, postgresTarget, type PostgresTarget } from './databases.js';
@@ -34,11 +35,14 @@ async function startPeers(core: number | null): Promise<Peers> {
 /** Where authnest's server keeps its data for one configuration. */
 type Storage = { sqlitePath: string } | { url: string };
 
+/** The SQLite folders made in this run, removed at its end. */
+const sqliteFolders: string[] = [];
+
 async function storageFor(database: Database, postgres: PostgresTarget | null, name: string): Promise<Storage> {
   if (database === 'postgres') return { url: await freshBenchDatabase(postgres!.adminUrl) };
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  return { sqlitePath: `${mkdtempSync(`${tmpdir()}/authnest-bench-`)}/${name}.sqlite` };
+  const folder = mkdtempSync(`${tmpdir()}/authnest-bench-`);
+  sqliteFolders.push(folder);
+  return { sqlitePath: `${folder}/${name}.sqlite` };
 }
 
 async function startAuthnest(platform: Platform, storage: Storage, env: Record<string, string>, core: number | null): Promise<ServerProcess> {
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
   } finally {
     for (const peer of peers.all) await peer.stop();
     postgres?.release();
+    for (const folder of sqliteFolders) rmSync(folder, { recursive: true, force: true });
   }
   const report: BenchReport = {
     startedAt,
