@@ -1,5 +1,5 @@
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { authnestEntities, authnestMigrations, MIGRATIONS_TABLE } from 'authnest';
+import { authnestEntities, authnestMigrations, MIGRATIONS_TABLE, prepareSqliteConnection } from 'authnest';
 import { DataSource } from 'typeorm';
 import { CreateSampleUsers1763900000100 } from './users/create-sample-users.migration.js';
 import { UserEntity } from './users/user.entity.js';
@@ -26,10 +26,8 @@ export const SAMPLE_DB_PATH = process.env.SAMPLE_DB ?? 'data/authnest-sample.sql
               type: 'better-sqlite3',
               database: SAMPLE_DB_PATH,
               enableWAL: true,
-              // SQLite's recommended setting with WAL: no fsync per commit, a commit still survives a process crash.
-              prepareDatabase: (db: { pragma(source: string): unknown }) => {
-                db.pragma('synchronous = NORMAL');
-              },
+              // synchronous = NORMAL and a larger WAL between checkpoints: see prepareSqliteConnection's notes.
+              prepareDatabase: prepareSqliteConnection,
             });
         await dataSource.initialize();
         await dataSource.runMigrations();

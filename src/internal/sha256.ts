@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** Hex SHA-256 of a UTF-8 string: how tokens are stored and looked up. */
+/** Hex SHA-256 of a UTF-8 string: how tokens are stored and looked up (one-shot: no Hash object per call). */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }

@@ -6,6 +6,7 @@ import { AuthConfigError } from '../options/auth-config.error.js';
 import type { ResolvedDatabase } from '../options/resolved-options.js';
 import { authnestEntities } from './entities/index.js';
 import { authnestMigrations } from './migrations/index.js';
+import { prepareSqliteConnection } from './sqlite-tuning.js';
 
 /** Name of authnest's migrations table (kept apart from the host's). */
 export const MIGRATIONS_TABLE = 'authnest_migrations';
@@ -21,13 +22,7 @@ export function buildDataSourceOptions(database: Exclude<ResolvedDatabase, { kin
     type: 'better-sqlite3',
     database: database.path,
     enableWAL: database.path !== ':memory:',
-    prepareDatabase: (db: { pragma(source: string): unknown }) => {
-      db.pragma('busy_timeout = 5000');
-      // In WAL mode NORMAL is SQLite's recommended setting: a commit survives the process crashing, and only an OS
-      // crash or power loss can take back the last ones; FULL would fsync on every commit (about 0.7 ms here, every
-      // token issued).
-      db.pragma('synchronous = NORMAL');
-    },
+    prepareDatabase: prepareSqliteConnection,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { Clock } from '../internal/clock.js';
-import { randomToken } from '../internal/random.js';
+import { randomToken, timeOrderedId } from '../internal/random.js';
 import { sha256Hex } from '../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import type { RefreshTokenEntity } from '../persistence/entities/refresh-token.entity.js';
@@ -52,7 +52,7 @@ export class RefreshTokenService {
     const now = this.clock.now();
     const grantExpiresAt = request.grantExpiresAt ?? now + this.options.refreshToken.absoluteTtl * 1000;
     await this.store.insert({
-      id: randomToken(16),
+      id: timeOrderedId(10, now),
       tokenHash: sha256Hex(token),
       grantId: request.grantId,
       clientId: request.clientId,

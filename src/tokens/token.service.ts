@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { Clock } from '../internal/clock.js';
-import { randomToken } from '../internal/random.js';
+import { randomToken, timeOrderedId } from '../internal/random.js';
 import { formatScope } from '../internal/scope.js';
 import { sha256Hex } from '../internal/sha256.js';
 import type { AccessTokenFormat } from '../options/auth-options.interface.js';
@@ -66,8 +66,9 @@ export class TokenService {
     const format = request.format ?? (request.client.accessTokenFormat as AccessTokenFormat | null) ?? this.options.accessToken.format;
     const audience = request.audience ?? request.client.audience ?? this.options.accessToken.audience;
     const ttl = request.ttl ?? this.options.accessToken.ttl;
-    const jti = randomToken(16);
-    const iat = this.clock.nowSeconds();
+    const now = this.clock.now();
+    const jti = timeOrderedId(10, now);
+    const iat = Math.floor(now / 1000);
     const accessToken = format === 'opaque' ? randomToken(32) : await this.signJwt(request, audience, jti, iat, ttl);
     await this.accessTokens.insert({
       id: jti,

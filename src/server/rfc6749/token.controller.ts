@@ -1,8 +1,8 @@
-import { Controller, Get, Header, HttpCode, Post, Req, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { InvalidRequestError } from '../../errors/oauth-errors.js';
 import { Public } from '../../resource/public.decorator.js';
 import { ENDPOINT_PATHS } from '../endpoint-paths.js';
-import { DpopNonceHeader } from '../rfc9449/dpop-nonce.interceptor.js';
+import { DpopNonceHeader } from '../rfc9449/dpop-nonce-header.js';
 import type { TokenResponse } from './grants/grant-handler.js';
 import { TokenEndpoint } from './token-endpoint.service.js';
 import type { ProtocolRequest } from './token-request.js';
@@ -11,14 +11,17 @@ import type { ProtocolRequest } from './token-request.js';
 @Public()
 @Controller()
 export class TokenController {
-  constructor(private readonly endpoint: TokenEndpoint) {}
+  constructor(
+    private readonly endpoint: TokenEndpoint,
+    private readonly nonceHeader: DpopNonceHeader,
+  ) {}
 
   @Post(ENDPOINT_PATHS.token)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
-  @UseInterceptors(DpopNonceHeader)
-  token(@Req() request: ProtocolRequest): Promise<TokenResponse> {
+  token(@Req() request: ProtocolRequest, @Res({ passthrough: true }) response: unknown): Promise<TokenResponse> {
+    this.nonceHeader.set(response);
     return this.endpoint.handle(request);
   }
 

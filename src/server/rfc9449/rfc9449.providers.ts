@@ -5,7 +5,7 @@ import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { NonceStore } from '../../persistence/stores/nonce.store.js';
 import { DPOP_BINDING } from '../../resource/dpop-binding.js';
 import { ENCRYPTION_SECRET } from '../../tokens/encryption-secret.provider.js';
-import { DpopNonceHeader } from './dpop-nonce.interceptor.js';
+import { DpopNonceHeader } from './dpop-nonce-header.js';
 import { dpopNonceKey, DpopNonces } from './dpop-nonces.js';
 import { DpopProofChecker } from './dpop-proof-checker.js';
 import { DatabaseReplayStore } from './dpop-replay.js';
