@@ -88,3 +88,40 @@ describe('EntitySql (better-sqlite3)', () => {
     expect(await sql.selectOne(text, ['h1', 'c1'])).toBeNull();
   });
 });
+
+const postgresUrl = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!postgresUrl)('EntitySql (PostgreSQL)', () => {
+  const schema = `entity_sql_${process.pid}_${Date.now()}`;
+  let dataSource: DataSource | undefined;
+  const open = async () => {
+    const admin = new DataSource({ type: 'postgres', url: postgresUrl });
+    await admin.initialize();
+    await admin.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await admin.destroy();
+    // One connection, so the session that prepared the statements is the one asked about them.
+    dataSource = new DataSource({ type: 'postgres', url: postgresUrl, schema, entities: authnestEntities, synchronize: true, extra: { max: 1 } });
+    return dataSource.initialize();
+  };
+  afterEach(async () => {
+    if (!dataSource?.isInitialized) return;
+    await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dataSource.destroy();
+  });
+
+  it('runs its statements as named prepared statements, rows as the repository reads them, errors as QueryFailedError', async () => {
+    const ds = await open();
+    const sql = new EntitySql(ds, ClientEntity);
+    await sql.insert(client('c1'));
+    const byId = sql.selectText(['clientId']);
+    expect(await sql.selectOne(byId, ['c1'])).toEqual(await ds.getRepository(ClientEntity).findOneBy({ clientId: 'c1' }));
+    expect(await sql.selectOne(byId, ['c1'])).toEqual(client('c1'));
+    expect(await sql.selectOne(byId, ['none'])).toBeNull();
+    // A lost race (a duplicate key) fails the statement and keeps the connection with what it prepared.
+    await expect(sql.insert(client('c1'))).rejects.toBeInstanceOf(QueryFailedError);
+    const prepared = (await ds.query('SELECT name, statement FROM pg_prepared_statements')) as { name: string; statement: string }[];
+    const ours = prepared.filter((row) => row.name.startsWith('authnest_'));
+    expect(ours.map((row) => row.statement)).toEqual(expect.arrayContaining([byId]));
+    expect(ours).toHaveLength(2);
+  });
+});

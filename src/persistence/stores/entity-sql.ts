@@ -1,4 +1,5 @@
 import { QueryFailedError, type DataSource, type EntityMetadata, type ObjectLiteral } from 'typeorm';
+import { sha256Hex } from '../../internal/sha256.js';
 
 /** A column as the driver needs it: its name in SQL and in the entity, and TypeORM's metadata for value conversion. */
 type Column = EntityMetadata['columns'][number];
@@ -14,12 +15,32 @@ interface SqliteConnection {
   prepare(text: string): SqliteStatement;
 }
 
+/** node-postgres' pool as TypeORM's PostgreSQL driver holds it (`driver.master`), and one of its connections. */
+interface PostgresPool {
+  connect(): Promise<PostgresConnection>;
+}
+interface PostgresConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: ObjectLiteral[] }>;
+  /** With an error: the connection is closed instead of returned to the pool. */
+  release(error?: Error): void;
+}
+
+/** An error the server answered with (a five-character SQLSTATE): the connection is still good. */
+function isServerError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}
+
 /**
  * Runs constant statements: prepared once on better-sqlite3's connection (synchronous, so no other statement can
- * come between the steps of one), through `DataSource.query` on any other driver (PostgreSQL's pool).
+ * come between the steps of one); on PostgreSQL as named prepared statements on the driver's pool (each connection
+ * parses and plans one once, instead of per query; the name is derived from the text); through `DataSource.query`
+ * on any other driver.
  */
 class StatementRunner {
   private readonly prepared = new Map<string, SqliteStatement>();
+  /** PostgreSQL statement names by text. */
+  private readonly names = new Map<string, string>();
   /** The connection `prepared` belongs to (a DataSource opened again has a new one). */
   private preparedOn?: SqliteConnection;
 
@@ -28,7 +49,7 @@ class StatementRunner {
   /** Resolves the rows of a statement that reads. Failures reject with TypeORM's `QueryFailedError`, as queries do. */
   async rows(text: string, parameters: unknown[]): Promise<ObjectLiteral[]> {
     const connection = this.sqlite();
-    if (!connection) return (await this.dataSource.query(text, parameters)) as ObjectLiteral[];
+    if (!connection) return this.elsewhere(text, parameters);
     try {
       return this.statement(connection, text).all(...parameters);
     } catch (error) {
@@ -40,7 +61,7 @@ class StatementRunner {
   async write(text: string, parameters: unknown[]): Promise<void> {
     const connection = this.sqlite();
     if (!connection) {
-      await this.dataSource.query(text, parameters);
+      await this.elsewhere(text, parameters);
       return;
     }
     try {
@@ -48,6 +69,38 @@ class StatementRunner {
     } catch (error) {
       throw new QueryFailedError(text, parameters, error as Error);
     }
+  }
+
+  /** PostgreSQL: a named statement on the pool; any other driver: `DataSource.query`. */
+  private async elsewhere(text: string, parameters: unknown[]): Promise<ObjectLiteral[]> {
+    const pool = this.postgres();
+    if (!pool) return (await this.dataSource.query(text, parameters)) as ObjectLiteral[];
+    const connection = await pool.connect();
+    try {
+      const { rows } = await connection.query({ name: this.nameOf(text), text, values: parameters });
+      connection.release();
+      return rows;
+    } catch (error) {
+      // pg-pool's own `query` would close the connection on any error, and its prepared statements with it; a
+      // constraint violation (a lost race) keeps it, as TypeORM's query runner does.
+      connection.release(isServerError(error) ? undefined : (error as Error));
+      throw new QueryFailedError(text, parameters, error as Error);
+    }
+  }
+
+  private nameOf(text: string): string {
+    let name = this.names.get(text);
+    if (name === undefined) {
+      name = `authnest_${sha256Hex(text).slice(0, 24)}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  /** The PostgreSQL driver's pool while the DataSource is open; undefined for other drivers. */
+  private postgres(): PostgresPool | undefined {
+    if (this.dataSource.options.type !== 'postgres' || !this.dataSource.isInitialized) return undefined;
+    return (this.dataSource.driver as unknown as { master?: PostgresPool }).master;
   }
 
   /** The better-sqlite3 connection while the DataSource is open on it; undefined for other drivers. */
