@@ -37,7 +37,8 @@ export function randomToken(bytes = 32): string {
 export function timeOrderedId(randomBytes = 10, nowMs = Date.now()): string {
   const buffer = Buffer.allocUnsafe(6 + randomBytes);
   buffer.writeUIntBE(nowMs % 2 ** 48, 0, 6);
-  take(randomBytes).copy(buffer, 6);
-  pool.fill(0, offset - randomBytes, offset);
+  const view = take(randomBytes);
+  view.copy(buffer, 6);
+  view.fill(0);
   return buffer.toString('base64url');
 }
