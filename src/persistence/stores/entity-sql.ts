@@ -76,16 +76,17 @@ class StatementRunner {
     const pool = this.postgres();
     if (!pool) return (await this.dataSource.query(text, parameters)) as ObjectLiteral[];
     const connection = await pool.connect();
+    let rows: ObjectLiteral[];
     try {
-      const { rows } = await connection.query({ name: this.nameOf(text), text, values: parameters });
-      connection.release();
-      return rows;
+      ({ rows } = await connection.query({ name: this.nameOf(text), text, values: parameters }));
     } catch (error) {
       // pg-pool's own `query` would close the connection on any error, and its prepared statements with it; a
       // constraint violation (a lost race) keeps it, as TypeORM's query runner does.
       connection.release(isServerError(error) ? undefined : (error as Error));
       throw new QueryFailedError(text, parameters, error as Error);
     }
+    connection.release();
+    return rows;
   }
 
   private nameOf(text: string): string {
