@@ -3,7 +3,7 @@ import { benchOptions } from './bench-options.js';
 
 describe('npm run bench options', () => {
   it('runs everything by default, and --quick is a short smoke run that writes nothing', () => {
-    expect(benchOptions([])).toMatchObject({ platforms: ['express', 'fastify'], databases: ['sqlite', 'postgres'], scenarios: [], rounds: 3, roundSeconds: 5, soakSeconds: 300, write: true });
+    expect(benchOptions([])).toMatchObject({ platforms: ['express', 'fastify'], databases: ['sqlite', 'postgres'], scenarios: [], rounds: 5, roundSeconds: 4, soakSeconds: 300, write: true });
     expect(benchOptions(['--quick'])).toMatchObject({ rounds: 1, roundSeconds: 3, warmupSeconds: 1, soakSeconds: 60, write: false });
   });
 

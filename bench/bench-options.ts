@@ -22,8 +22,8 @@ export const SCENARIO_IDS = ['token-opaque', 'token-jwt-es256', 'token-jwt-rs256
 
 export const USAGE = `npm run bench -- [options]
   --quick                 1 round of 3 s, 1 s warm-up, a 60 s soak, results not written (a smoke run)
-  --rounds N              rounds per contender (default 3)
-  --seconds N             seconds per round (default 5)
+  --rounds N              rounds per contender (default 5)
+  --seconds N             seconds per round (default 4)
   --warmup N              warm-up seconds per contender (default 2)
   --connections N         keep-alive connections (default 10)
   --platforms LIST        express,fastify (default both)
@@ -69,8 +69,8 @@ export function benchOptions(argv: readonly string[]): BenchOptions | 'help' {
     platforms: list(values.platforms, ['express', 'fastify'] as const, 'platforms'),
     databases: list(values.databases, ['sqlite', 'postgres'] as const, 'databases'),
     scenarios: values.scenarios === undefined ? [] : list(values.scenarios, SCENARIO_IDS, 'scenarios'),
-    rounds: positive(values.rounds, quick ? 1 : 3, 'rounds'),
-    roundSeconds: positive(values.seconds, quick ? 3 : 5, 'seconds'),
+    rounds: positive(values.rounds, quick ? 1 : 5, 'rounds'),
+    roundSeconds: positive(values.seconds, quick ? 3 : 4, 'seconds'),
     warmupSeconds: positive(values.warmup, quick ? 1 : 2, 'warmup', true),
     connections: positive(values.connections, 10, 'connections'),
     soakSeconds: positive(values.soak, quick ? 60 : 300, 'soak', true),

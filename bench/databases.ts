@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
+/** Every benchmark database's name starts so (one per server: `authnest_bench_<name>`). */
 const BENCH_DATABASE = 'authnest_bench';
 
 /** Where PostgreSQL is for the run, and how to let go of it. */
@@ -37,18 +38,23 @@ export function postgresTarget(repoRoot: string): PostgresTarget | null {
   }
 }
 
-/** Drops and recreates the benchmark's own database (only that one) and resolves its URL. */
-export async function freshBenchDatabase(adminUrl: string): Promise<string> {
+/**
+ * Drops and recreates one of the benchmark's own databases (`authnest_bench_<name>`, only that one; `name` is a plain
+ * identifier) and resolves its URL.
+ */
+export async function freshBenchDatabase(adminUrl: string, name: string): Promise<string> {
+  if (!/^[a-z0-9_]{1,32}$/.test(name)) throw new Error(`not a database name: ${name}`);
+  const database = `${BENCH_DATABASE}_${name}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${database}`);
   } finally {
     await client.end();
   }
   const url = new URL(adminUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
+  url.pathname = `/${database}`;
   return url.toString();
 }
 

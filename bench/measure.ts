@@ -10,9 +10,24 @@ export function medianRound(rounds: readonly Measurement[]): Measurement {
 }
 
 /**
+ * The ratio of two servers measured in the same rounds: the median of the round-by-round ratios. Each pair of rounds
+ * ran seconds apart, so a drift of the shared machine (another tenant, the clock) cancels out within the pair instead
+ * of moving one server's median and not the other's.
+ */
+export function pairedRatio(numerator: readonly Measurement[], denominator: readonly Measurement[]): number | null {
+  const ratios = numerator.flatMap((round, index) => {
+    const other = denominator[index];
+    return other && other.rate > 0 ? [round.rate / other.rate] : [];
+  });
+  if (ratios.length === 0) return null;
+  ratios.sort((a, b) => a - b);
+  return ratios[Math.floor((ratios.length - 1) / 2)]!;
+}
+
+/**
  * Runs a scenario: a warm-up of every contender, then `rounds` rounds in which authnest and its baseline and the
  * others take turns (the order reversed every other round, so a drift of the machine hits both sides alike).
- * The ratio is of the median rounds.
+ * The ratio is the median of the round-by-round ratios (`pairedRatio`).
  */
 export async function measureScenario(
   plan: ScenarioPlan,
@@ -37,7 +52,7 @@ export async function measureScenario(
   const authnest = rounds[0]!;
   const baseline: Contender | null = plan.baseline ? { name: plan.baseline.name, result: rounds[1]! } : null;
   const others = plan.others.map((other, index): Contender => ({ name: other.name, result: rounds[index + (baseline ? 2 : 1)]! }));
-  const ratio = baseline && baseline.result.median.rate > 0 ? authnest.median.rate / baseline.result.median.rate : null;
+  const ratio = baseline ? pairedRatio(authnest.rounds, baseline.result.rounds) : null;
   return {
     id: plan.id,
     title: plan.title,
@@ -61,5 +76,6 @@ export function summaryLine(result: ScenarioResult): string {
     .reduce((sum, r) => sum + r.rounds.reduce((s, m) => s + m.failed, 0), 0);
   const baseline = result.baseline ? ` vs ${result.baseline.name} ${rate(result.baseline.result.median.rate)}` : '';
   const ratio = result.ratio === null ? '' : ` = ${result.ratio.toFixed(2)}x${result.target === null ? '' : ` (target ${result.target}x ${result.met ? 'met' : 'NOT met'})`}`;
-  return `${result.platform}/${result.database} ${result.id.padEnd(17)} ${rate(result.authnest.median.rate)} ${result.unit}${baseline}${ratio}${failed > 0 ? `  FAILED RESPONSES: ${failed}` : ''}`;
+  const others = result.others.map((other) => `; ${other.name} ${rate(other.result.median.rate).trim()}`).join('');
+  return `${result.platform}/${result.database} ${result.id.padEnd(17)} ${rate(result.authnest.median.rate)} ${result.unit}${baseline}${ratio}${others}${failed > 0 ? `  FAILED RESPONSES: ${failed}` : ''}`;
 }

@@ -43,7 +43,7 @@ export interface ScenarioResult {
   baseline: Contender | null;
   /** Other servers measured in the same rounds, shown but not used for the ratio. */
   others: Contender[];
-  /** `authnest.median.rate / baseline.result.median.rate`; null without a baseline. */
+  /** The median of authnest's round-by-round ratios to the baseline (`pairedRatio`); null without a baseline. */
   ratio: number | null;
   /** The ratio the issue asks for; null: no target, shown for information. */
   target: number | null;

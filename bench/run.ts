@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchOptions, USAGE, type BenchOptions } from './bench-options.js';
+import { benchOptions, SCENARIO_IDS, USAGE, type BenchOptions } from './bench-options.js';
 import { accessTokenRows, freshBenchDatabase, postgresTarget, type PostgresTarget } from './databases.js';
 import { measureScenario, summaryLine } from './measure.js';
 import { canPin, freePort, startServer, type ServerProcess } from './processes.js';
 import { writeReport } from './report/readme-table.js';
 import { writeSummary } from './report/summary.js';
 import type { BenchReport, Database, MethodInfo, Platform, ScenarioResult, SoakResult } from './results.js';
-import { es256Plans, fetchToken, rs256Plan, type PlanContext, type ScenarioPlan } from './scenarios.js';
+import { es256Plans, fetchToken, fetchTokens, INTROSPECTED_TOKENS, rs256Plan, type PlanContext, type ScenarioPlan } from './scenarios.js';
 import { soak } from './soak.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,6 +20,9 @@ interface Peers {
   oauth2Server: string;
   all: ServerProcess[];
 }
+
+/** authnest is measured with `fastPath: true` (a second server without it is shown beside the back-channel scenarios). */
+const FAST_PATH = { BENCH_FAST_PATH: '1' };
 
 /** Servers on core 0, load on core 1 (both unpinned when taskset is missing). */
 const SERVER_CORE = 0;
@@ -39,7 +42,7 @@ type Storage = { sqlitePath: string } | { url: string };
 const sqliteFolders: string[] = [];
 
 async function storageFor(database: Database, postgres: PostgresTarget | null, name: string): Promise<Storage> {
-  if (database === 'postgres') return { url: await freshBenchDatabase(postgres!.adminUrl) };
+  if (database === 'postgres') return { url: await freshBenchDatabase(postgres!.adminUrl, name) };
   const folder = mkdtempSync(`${tmpdir()}/authnest-bench-`);
   sqliteFolders.push(folder);
   return { sqlitePath: `${folder}/${name}.sqlite` };
@@ -71,27 +74,34 @@ async function runConfiguration(
   out: ScenarioResult[],
 ): Promise<void> {
   const where = { platform, database };
-  const es256 = await startAuthnest(platform, await storageFor(database, ctx.postgres, 'es256'), {}, ctx.serverCore);
+  const es256 = await startAuthnest(platform, await storageFor(database, ctx.postgres, 'es256'), FAST_PATH, ctx.serverCore);
+  const pipeline = await startAuthnest(platform, await storageFor(database, ctx.postgres, 'pipeline'), {}, ctx.serverCore);
   // Tokens are fetched again before every scenario: node-oidc-provider keeps only its last 1,000 in memory.
   const context = async (): Promise<PlanContext> => ({
     platform,
     authnest: es256.url,
+    authnestPipeline: pipeline.url,
     oidc: ctx.peers.oidc,
     oauth2Server: ctx.peers.oauth2Server,
     opaqueToken: await fetchToken(`${es256.url}/oauth/token`, 'bench'),
     jwtToken: await fetchToken(`${es256.url}/oauth/token`, 'bench-jwt'),
-    oidcOpaqueToken: await fetchToken(`${ctx.peers.oidc.opaque}/token`, 'bench'),
+    introspected: {
+      authnest: await fetchTokens(`${es256.url}/oauth/token`, 'bench', INTROSPECTED_TOKENS),
+      pipeline: await fetchTokens(`${pipeline.url}/oauth/token`, 'bench', INTROSPECTED_TOKENS),
+      oidc: await fetchTokens(`${ctx.peers.oidc.opaque}/token`, 'bench', INTROSPECTED_TOKENS),
+    },
   });
   try {
-    for (const id of es256Plans(await context()).map((p) => p.id).filter((id) => wanted(options, id))) {
+    for (const id of SCENARIO_IDS.filter((id) => id !== 'token-jwt-rs256' && wanted(options, id))) {
       const plan = es256Plans(await context()).find((p) => p.id === id)!;
       await runPlans([plan], where, ctx.method, ctx.loadCore, out);
     }
   } finally {
     await es256.stop();
+    await pipeline.stop();
   }
   if (!wanted(options, 'token-jwt-rs256')) return;
-  const rs256 = await startAuthnest(platform, await storageFor(database, ctx.postgres, 'rs256'), { BENCH_SIGNING_ALG: 'RS256' }, ctx.serverCore);
+  const rs256 = await startAuthnest(platform, await storageFor(database, ctx.postgres, 'rs256'), { BENCH_SIGNING_ALG: 'RS256', ...FAST_PATH }, ctx.serverCore);
   try {
     await runPlans([rs256Plan(rs256.url, ctx.peers.oidc.rs256)], where, ctx.method, ctx.loadCore, out);
   } finally {
@@ -103,7 +113,7 @@ async function runSoak(options: BenchOptions, database: Database, postgres: Post
   const storage = await storageFor(database, postgres, 'soak');
   const accessTokenTtl = 30;
   const purgeInterval = 15;
-  const server = await startAuthnest('fastify', storage, { BENCH_TOKEN_TTL: String(accessTokenTtl), BENCH_PURGE_INTERVAL: String(purgeInterval) }, serverCore);
+  const server = await startAuthnest('fastify', storage, { BENCH_TOKEN_TTL: String(accessTokenTtl), BENCH_PURGE_INTERVAL: String(purgeInterval), ...FAST_PATH }, serverCore);
   console.log(`soak: ${options.soakSeconds} s of client_credentials (opaque) on fastify/${database}, tokens live ${accessTokenTtl} s, purge every ${purgeInterval} s`);
   try {
     return await soak(

@@ -29,17 +29,35 @@ export async function fetchToken(url: string, clientId: string): Promise<string>
   return body.access_token;
 }
 
+/**
+ * Tokens each server's introspection scenario goes round: as many as resource servers would ask about at once, far
+ * fewer than node-oidc-provider's in-memory store keeps (its last 1,000).
+ */
+export const INTROSPECTED_TOKENS = 200;
+
+/** `count` client_credentials access tokens, fetched 10 at a time. */
+export async function fetchTokens(url: string, clientId: string, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  while (tokens.length < count) {
+    tokens.push(...(await Promise.all(Array.from({ length: Math.min(10, count - tokens.length) }, () => fetchToken(url, clientId)))));
+  }
+  return tokens;
+}
+
 /** The URLs and tokens one platform-and-database configuration is measured with. */
 export interface PlanContext {
   platform: Platform;
-  /** authnest signing ES256 (every scenario but RS256). */
+  /** authnest signing ES256 (every scenario but RS256), with `fastPath: true`. */
   authnest: string;
+  /** The same server without `fastPath` (back-channel requests through the platform and Nest's pipeline). */
+  authnestPipeline: string;
   /** node-oidc-provider by mode. */
   oidc: { opaque: string; es256: string; rs256: string };
   oauth2Server: string;
   opaqueToken: string;
   jwtToken: string;
-  oidcOpaqueToken: string;
+  /** `INTROSPECTED_TOKENS` opaque tokens of each server, introspected in turn. */
+  introspected: { authnest: string[]; pipeline: string[]; oidc: string[] };
 }
 
 /** One scenario: what authnest is loaded with, what the ratio is against, and who else is shown. */
@@ -53,13 +71,14 @@ export interface ScenarioPlan {
   others: { name: string; target: LoadTarget }[];
 }
 
-function introspection(url: string, token: string): HttpLoad {
+/** Introspection of every token of `tokens` in turn (see `HttpLoad.bodies`). */
+function introspection(url: string, tokens: readonly string[]): HttpLoad {
   return {
     kind: 'http',
     url,
     method: 'POST',
     headers: { ...FORM, authorization: basic('bench') },
-    body: `token=${encodeURIComponent(token)}`,
+    bodies: tokens.map((token) => `token=${encodeURIComponent(token)}`),
     check: 'introspection-active',
   };
 }
@@ -68,10 +87,14 @@ function route(url: string, token?: string): HttpLoad {
   return { kind: 'http', url, method: 'GET', headers: token ? { authorization: `Bearer ${token}` } : {}, check: 'hello' };
 }
 
+/** How the report names authnest without `fastPath`. */
+export const PIPELINE = 'authnest, fastPath off';
+
 /** The scenarios run against the ES256 server, in order. */
 export function es256Plans(c: PlanContext): ScenarioPlan[] {
   const fastify = c.platform === 'fastify';
   const open = { name: 'unguarded route', target: route(`${c.authnest}/bench/open`) };
+  const pipeline = (target: LoadTarget) => ({ name: PIPELINE, target });
   return [
     {
       id: 'token-opaque',
@@ -80,7 +103,10 @@ export function es256Plans(c: PlanContext): ScenarioPlan[] {
       target: fastify ? 2 : 1,
       authnest: tokenLoad(`${c.authnest}/oauth/token`, 'bench', 'token-opaque'),
       baseline: { name: 'node-oidc-provider', target: tokenLoad(`${c.oidc.opaque}/token`, 'bench', 'token-opaque') },
-      others: [{ name: 'oauth2-server', target: tokenLoad(`${c.oauth2Server}/token`, 'bench', 'token-opaque') }],
+      others: [
+        pipeline(tokenLoad(`${c.authnestPipeline}/oauth/token`, 'bench', 'token-opaque')),
+        { name: 'oauth2-server', target: tokenLoad(`${c.oauth2Server}/token`, 'bench', 'token-opaque') },
+      ],
     },
     {
       id: 'token-jwt-es256',
@@ -89,16 +115,16 @@ export function es256Plans(c: PlanContext): ScenarioPlan[] {
       target: fastify ? 2 : 1,
       authnest: tokenLoad(`${c.authnest}/oauth/token`, 'bench-jwt', 'token-jwt'),
       baseline: { name: 'node-oidc-provider', target: tokenLoad(`${c.oidc.es256}/token`, 'bench', 'token-jwt') },
-      others: [],
+      others: [pipeline(tokenLoad(`${c.authnestPipeline}/oauth/token`, 'bench-jwt', 'token-jwt'))],
     },
     {
       id: 'introspection',
       title: 'introspection of an active opaque token',
       unit: 'req/s',
       target: 2,
-      authnest: introspection(`${c.authnest}/oauth/introspect`, c.opaqueToken),
-      baseline: { name: 'node-oidc-provider', target: introspection(`${c.oidc.opaque}/token/introspection`, c.oidcOpaqueToken) },
-      others: [],
+      authnest: introspection(`${c.authnest}/oauth/introspect`, c.introspected.authnest),
+      baseline: { name: 'node-oidc-provider', target: introspection(`${c.oidc.opaque}/token/introspection`, c.introspected.oidc) },
+      others: [pipeline(introspection(`${c.authnestPipeline}/oauth/introspect`, c.introspected.pipeline))],
     },
     {
       id: 'guarded-jwt',

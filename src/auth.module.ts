@@ -30,6 +30,7 @@ import { ClientAuthenticator } from './server/rfc6749/client-authenticator.servi
 import { ClientCredentialsGrant } from './server/rfc6749/grants/client-credentials.grant.js';
 import { GrantRegistry } from './server/rfc6749/grants/grant-registry.service.js';
 import { TokenEndpoint } from './server/rfc6749/token-endpoint.service.js';
+import { FastPath } from './server/fast-path/fast-path.service.js';
 import { TokenController } from './server/rfc6749/token.controller.js';
 import { JwksController } from './server/rfc7517/jwks.controller.js';
 import { MetadataController } from './server/rfc8414/metadata.controller.js';
@@ -126,6 +127,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     RevocationEndpoint,
     IntrospectionEndpoint,
     TokenEndpoint,
+    FastPath,
     ServerMetadata,
     BearerAuthGuard,
     AuthnestBearerStrategy,

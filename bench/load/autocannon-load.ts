@@ -3,12 +3,24 @@ import type { Measurement } from '../results.js';
 import type { HttpLoad } from './load-spec.js';
 import { responseIsCorrect } from './response-checks.js';
 
+/** autocannon's per-connection context: where the connection is in `bodies`. */
+interface Rotation {
+  next?: number;
+}
+
+/** The next index of a connection's round through `count` bodies (its first one at random). */
+function turn(context: Rotation, count: number): number {
+  context.next = ((context.next ?? Math.floor(Math.random() * count)) + 1) % count;
+  return context.next;
+}
+
 /**
  * One round of `connections` keep-alive connections sending `target` for `seconds`. Every response is checked: a
  * non-2xx status, a wrong body, an error or a timeout counts as failed and not in the rate.
  */
 export async function autocannonRound(target: HttpLoad, connections: number, seconds: number): Promise<Measurement> {
   let wrong = 0;
+  const { bodies } = target;
   const result = await autocannon({
     url: target.url,
     connections,
@@ -19,7 +31,8 @@ export async function autocannonRound(target: HttpLoad, connections: number, sec
       {
         method: target.method,
         headers: target.headers,
-        ...(target.body !== undefined ? { body: target.body } : {}),
+        ...(bodies ? { setupRequest: (request: object, context: Rotation) => ({ ...request, body: bodies[turn(context, bodies.length)] }) } : {}),
+        ...(target.body !== undefined && !bodies ? { body: target.body } : {}),
         onResponse: (status: number, body: string) => {
           if (status >= 200 && status < 300 && !responseIsCorrect(target.check, body)) wrong += 1;
         },

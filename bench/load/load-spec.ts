@@ -9,6 +9,11 @@ export interface HttpLoad {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /**
+   * Bodies to send in turn instead of `body`: each connection starts at a random one and goes round the list (many
+   * tokens introspected at once, not one token by every connection).
+   */
+  bodies?: string[];
   check: ResponseCheck;
 }
 

@@ -34,6 +34,7 @@ export class BenchAppModule {
             purgeInterval: settings.purgeInterval,
             resource: { opaqueCacheTtl: settings.opaqueCacheTtl },
             clientCacheTtl: settings.clientCacheTtl,
+            fastPath: settings.fastPath,
             loginRateLimit: { perAccount: { max: 100_000, window: 1 }, perAddress: { max: 100_000, window: 1 } },
           }),
         }),

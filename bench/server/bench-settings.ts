@@ -12,6 +12,8 @@ export interface BenchSettings {
   opaqueCacheTtl: number;
   /** BENCH_CLIENT_CACHE_TTL: seconds a client's row is reused to authenticate it (the bound for changes made elsewhere). */
   clientCacheTtl: number;
+  /** BENCH_FAST_PATH=1: `fastPath: true` (back-channel requests to the token, introspection and revocation endpoints answered ahead of the platform). */
+  fastPath: boolean;
 }
 
 function integer(name: string, fallback: number): number {
@@ -33,5 +35,6 @@ export function benchSettings(): BenchSettings {
     purgeInterval: integer('BENCH_PURGE_INTERVAL', 3600),
     opaqueCacheTtl: integer('BENCH_OPAQUE_CACHE_TTL', 5),
     clientCacheTtl: integer('BENCH_CLIENT_CACHE_TTL', 5),
+    fastPath: process.env.BENCH_FAST_PATH === '1',
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { constantTimeEqual } from './constant-time.js';
+import { constantTimeEqual, sameDigest } from './constant-time.js';
 
 describe('constantTimeEqual', () => {
   it('is true only for identical strings', () => {
@@ -17,5 +17,18 @@ describe('constantTimeEqual', () => {
   it('compares UTF-8 text, not UTF-16 code units', () => {
     expect(constantTimeEqual('caf\u00e9', 'cafe\u0301')).toBe(false);
     expect(constantTimeEqual('\u{1f511}', '\u{1f511}')).toBe(true);
+  });
+});
+
+describe('sameDigest', () => {
+  const a = 'a'.repeat(64);
+  it('is true only for the same digest', () => {
+    expect(sameDigest(a, 'a'.repeat(64))).toBe(true);
+    expect(sameDigest(a, `${'a'.repeat(63)}b`)).toBe(false);
+  });
+
+  it('is false for digests of different lengths, without throwing', () => {
+    expect(sameDigest(a, 'a'.repeat(63))).toBe(false);
+    expect(sameDigest('', a)).toBe(false);
   });
 });

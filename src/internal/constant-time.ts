@@ -9,3 +9,11 @@ export function constantTimeEqual(a: string, b: string): boolean {
   const right = createHash('sha256').update(b, 'utf8').digest();
   return timingSafeEqual(left, right);
 }
+
+/**
+ * Compares two hex digests of the same algorithm (SHA-256 hashes as stored) in constant time. Their length is not a
+ * secret, so digests of different lengths are simply unequal.
+ */
+export function sameDigest(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1'));
+}

@@ -115,6 +115,7 @@ export class AuthModuleOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => ResourceOptionsSchema) resource?: ResourceOptionsSchema;
   @IsOptional() @IsInt() @Min(0) @Max(3600) clientSecretCacheTtl?: number;
   @IsOptional() @IsInt() @Min(0) @Max(3600) clientCacheTtl?: number;
+  @IsOptional() @IsBoolean() fastPath?: boolean;
   @IsOptional() @IsInt() @Min(0) @Max(604_800) purgeInterval?: number;
   @IsOptional() @ValidateNested() @Type(() => AuthorizationOptionsSchema) authorization?: AuthorizationOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => RefreshTokenOptionsSchema) refreshToken?: RefreshTokenOptionsSchema;

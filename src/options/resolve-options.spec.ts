@@ -50,6 +50,7 @@ describe('resolveAuthOptions defaults', () => {
       resource: { leeway: 5, jwtCacheTtl: 300, opaqueCacheTtl: 0, realm: ISSUER },
       clientSecretCacheTtl: 300,
       clientCacheTtl: 0,
+      fastPath: false,
       clientAssertions: { maxLifetime: 300, jwksCacheTtl: 300, jwksTimeoutMs: 2500, allowPrivateJwksUri: false },
       registration: {
         mode: 'disabled',
@@ -296,6 +297,7 @@ describe('resolveAuthOptions refuses unsafe combinations', () => {
     ['clientSecretCacheTtl', { clientSecretCacheTtl: 3601 }],
     ['clientCacheTtl', { clientCacheTtl: 3601 }],
     ['clientCacheTtl', { clientCacheTtl: -1 }],
+    ['fastPath', { fastPath: 'yes' }],
     ['purgeInterval', { purgeInterval: -5 }],
     ['database.poolSize', { database: { type: 'postgres', url: 'postgres://db/a', poolSize: 0 } }],
   ])('refuses %s out of range', (path, extra) => {

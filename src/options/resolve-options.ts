@@ -152,6 +152,7 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
     },
     clientSecretCacheTtl: raw.clientSecretCacheTtl ?? 300,
     clientCacheTtl: raw.clientCacheTtl ?? 0,
+    fastPath: raw.fastPath ?? false,
     purgeInterval: raw.purgeInterval ?? 3600,
     oidc,
     deviceFlow,

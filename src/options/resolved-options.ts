@@ -94,6 +94,7 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   resource: { leeway: number; jwtCacheTtl: number; opaqueCacheTtl: number; realm: string };
   clientSecretCacheTtl: number;
   clientCacheTtl: number;
+  fastPath: boolean;
   purgeInterval: number;
   oidc: ResolvedOpenIdOptions;
   deviceFlow: ResolvedDeviceFlowOptions;

@@ -3,7 +3,6 @@ import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } f
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { InvalidTokenError } from '../errors/bearer-errors.js';
 import { Clock } from '../internal/clock.js';
-import { sha256Hex } from '../internal/sha256.js';
 import { TtlCache } from '../internal/ttl-cache.js';
 import type { SigningAlgorithm } from '../options/auth-options.interface.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
@@ -46,13 +45,18 @@ export class AccessTokenVerifier {
 
   /** Resolves the verified token, or throws `InvalidTokenError` (401). */
   async verify(token: string): Promise<AccessTokenInfo> {
-    const cached = this.cache.get(token);
+    const cached = this.cached(token);
     if (cached) return cached;
     const isJwt = token.split('.').length === 3;
     const info = isJwt ? await this.verifyJwt(token) : await this.verifyOpaque(token);
     const ttl = isJwt ? this.options.resource.jwtCacheTtl : this.options.resource.opaqueCacheTtl;
     this.cache.set(token, info, Math.min(this.clock.now() + ttl * 1000, info.exp * 1000));
     return info;
+  }
+
+  /** The token as verified within `resource.jwtCacheTtl` / `resource.opaqueCacheTtl` (never past `exp`), if it was. */
+  cached(token: string): AccessTokenInfo | undefined {
+    return this.cache.get(token);
   }
 
   /**
@@ -118,7 +122,7 @@ export class AccessTokenVerifier {
 
   private async verifyOpaque(token: string): Promise<AccessTokenInfo> {
     if (token.length > 512) throw this.invalid();
-    const row = await this.accessTokens.findByHash(sha256Hex(token));
+    const row = await this.accessTokens.findByToken(token);
     if (!row || row.format !== 'opaque' || row.revokedAt !== null || row.expiresAt <= this.clock.now()) throw this.invalid();
     if (row.audience !== this.options.accessToken.audience) throw this.invalid();
     const claims = opaqueAccessTokenClaims(row, this.options.issuer);

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { Clock } from '../internal/clock.js';
-import { randomToken, timeOrderedId } from '../internal/random.js';
+import { timeOrderedId } from '../internal/random.js';
 import { formatScope } from '../internal/scope.js';
 import { sha256Hex } from '../internal/sha256.js';
 import type { AccessTokenFormat } from '../options/auth-options.interface.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import type { ClientEntity } from '../persistence/entities/client.entity.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
+import { newOpaqueAccessToken } from './access-token-id.js';
 import { signCompactJws } from './jws-signer.js';
 import { KeyStoreService } from './key-store.service.js';
 
@@ -49,9 +50,9 @@ export interface IssuedAccessToken {
 }
 
 /**
- * Mints access tokens: RFC 9068 JWTs (`typ: at+jwt`, `kid` header) or opaque 256-bit tokens. Either way a
- * row keyed by the token's SHA-256 hash records it (never the token), so introspection and revocation
- * work for both. The format is the client's override or `accessToken.format`.
+ * Mints access tokens: RFC 9068 JWTs (`typ: at+jwt`, `kid` header) or opaque tokens (the row's id, then 256 random
+ * bits). Either way a row keyed by the token's id records the token's SHA-256 hash (never the token), so
+ * introspection and revocation work for both. The format is the client's override or `accessToken.format`.
  */
 @Injectable()
 export class TokenService {
@@ -69,7 +70,7 @@ export class TokenService {
     const now = this.clock.now();
     const jti = timeOrderedId(10, now);
     const iat = Math.floor(now / 1000);
-    const accessToken = format === 'opaque' ? randomToken(32) : await this.signJwt(request, audience, jti, iat, ttl);
+    const accessToken = format === 'opaque' ? newOpaqueAccessToken(jti) : await this.signJwt(request, audience, jti, iat, ttl);
     await this.accessTokens.insert({
       id: jti,
       tokenHash: sha256Hex(accessToken),

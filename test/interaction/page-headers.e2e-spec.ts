@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authorizePath, formOf, pkce, TestBrowser } from '../support/authorization-flow.js';
-import { request, type TestResponse } from '../support/http.js';
+import { request } from '../support/http.js';
 import { bootFlowApp, codeRequest, SCOPES, SPA } from '../support/flow-app.js';
 import { testMatrix } from '../support/matrix.js';
 import { expectPageHeaders } from '../support/page-headers.js';

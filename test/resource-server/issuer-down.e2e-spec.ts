@@ -25,6 +25,8 @@ import {
 } from './support/resource-server-app.js';
 
 const FAULTS: Exclude<ProxyMode, 'forward'>[] = ['error', 'html', 'reset', 'hang'];
+/** The resource server's `timeoutMs`: generous, so that a loaded CI machine is not taken for an issuer that hangs. */
+const TIMEOUT_MS = 1000;
 
 describe.each(testMatrix())('issuer unreachable, seen by a standalone resource server, on %s/%s', (platform, db) => {
   const clock = new FakeClock(Date.UTC(2031, 5, 1, 9, 0, 0));
@@ -43,7 +45,7 @@ describe.each(testMatrix())('issuer unreachable, seen by a standalone resource s
   });
 
   async function resourceServer(): Promise<ResourceServerApp> {
-    const rs = await bootResourceServer({ platform, clock, options: { issuer: as.issuer, audience: API_AUDIENCE, timeoutMs: 300, jwks: { cacheTtl: 300 } } });
+    const rs = await bootResourceServer({ platform, clock, options: { issuer: as.issuer, audience: API_AUDIENCE, timeoutMs: TIMEOUT_MS, jwks: { cacheTtl: 300 } } });
     open.push(rs);
     return rs;
   }

@@ -1,6 +1,6 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AuthConfigError, type AuthModuleOptions, type ClientSeed } from '../../src/index.js';
+import { type AuthModuleOptions, type ClientSeed } from '../../src/index.js';
 import { testMatrix, type Database, type Platform } from '../support/matrix.js';
 import { bootProblems } from '../support/boot-problems.js';
 import { bootTestApp } from '../support/test-app.js';

@@ -6,7 +6,7 @@
  * boots.
  */
 import { describe, expect, it } from 'vitest';
-import { AuthConfigError, type AuthModuleOptions, type ResourceServerOptions } from '../../src/index.js';
+import { type AuthModuleOptions, type ResourceServerOptions } from '../../src/index.js';
 import { testMatrix, type Database, type Platform } from '../support/matrix.js';
 import { bootProblems } from '../support/boot-problems.js';
 import { bootTestApp } from '../support/test-app.js';

@@ -1,7 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import * as client from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClientSeed } from '../../src/index.js';
 import { logInAndApprove, TestBrowser } from '../support/authorization-flow.js';
 import { testMatrix } from '../support/matrix.js';
 import { bootOidcApp } from '../support/oidc-app.js';

@@ -77,6 +77,8 @@ export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
       issuer: TEST_ISSUER,
       signing: { encryptionSecret: TEST_SECRET },
       purgeInterval: 0,
+      // AUTHNEST_TEST_FAST_PATH=1 runs a suite again with the back-channel endpoints on the fast path (see .ci/run).
+      ...(process.env.AUTHNEST_TEST_FAST_PATH === '1' ? { fastPath: true } : {}),
       ...spec.options,
       database,
     } as AuthModuleOptions);

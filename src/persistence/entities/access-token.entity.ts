@@ -2,8 +2,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochMillis, jsonList } from '../column-transformers.js';
 
 /**
- * An issued access token (opaque or JWT), known by the SHA-256 hash of the token under a unique index; the
- * token itself is never stored. Rows let introspection and revocation answer for both formats.
+ * An issued access token (opaque or JWT), keyed by its id (`jti`, time-ordered: new rows go at the end of the primary
+ * key), which the token carries (an opaque token's prefix, a JWT's `jti` claim). The row holds the SHA-256 hash of the
+ * whole token, never the token; a presented token is the row's only when the hashes are equal. Rows let introspection
+ * and revocation answer for both formats.
  */
 @Entity({ name: 'authnest_access_tokens' })
 export class AccessTokenEntity {
@@ -11,7 +13,7 @@ export class AccessTokenEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;
 
-  @Index('authnest_access_tokens_hash_uq', { unique: true })
+  /** SHA-256 (hex) of the whole token. Not indexed: tokens are found by id, then checked against it. */
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 
@@ -22,8 +24,11 @@ export class AccessTokenEntity {
   @Column({ type: 'varchar', length: 16, default: 'opaque' })
   format: string;
 
-  /** The grant (authorization code / refresh-token family) the token came from, to revoke them together. */
-  @Index('authnest_access_tokens_grant_idx')
+  /**
+   * The grant (authorization code / refresh-token family) the token came from, to revoke them together. Indexed only
+   * where set (client_credentials tokens have none, and cost no index entry).
+   */
+  @Index('authnest_access_tokens_grant_idx', { where: '"grant_id" IS NOT NULL' })
   @Column({ name: 'grant_id', type: 'varchar', length: 64, nullable: true })
   grantId: string | null;
 
@@ -47,7 +52,7 @@ export class AccessTokenEntity {
   revokedAt: number | null;
 
   /** The login session (`sid`) the grant was made in; its logout ends the grant unless it has `offline_access`. */
-  @Index('authnest_access_tokens_sid_idx')
+  @Index('authnest_access_tokens_sid_idx', { where: '"sid" IS NOT NULL' })
   @Column({ type: 'varchar', length: 64, nullable: true })
   sid: string | null;
 

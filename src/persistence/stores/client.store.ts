@@ -7,6 +7,7 @@ import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { ClientEntity } from '../entities/client.entity.js';
 import { EntitySql } from './entity-sql.js';
+import { ReadBatcher } from './read-batcher.js';
 
 /** Clients remembered for authentication at most (the oldest go first). */
 const CACHE_ENTRIES = 1_000;
@@ -21,6 +22,8 @@ export class ClientStore {
   private readonly sql: EntitySql<ClientEntity>;
   private readonly byId: string;
   private readonly cache: TtlCache<ClientEntity>;
+  /** Clients to authenticate asked for at the same time are read together (each id once). */
+  private readonly authReads: ReadBatcher<ClientEntity>;
   /** Bumped by every `forget`: a read that started before one does not fill the cache with what it read. */
   private generation = 0;
 
@@ -33,6 +36,7 @@ export class ClientStore {
     this.sql = new EntitySql(handle.dataSource, ClientEntity);
     this.byId = this.sql.selectText(['clientId']);
     this.cache = new TtlCache(CACHE_ENTRIES, () => this.clock.now());
+    this.authReads = new ReadBatcher((ids) => this.sql.selectIn('clientId', ids), (row) => row.clientId);
   }
 
   /** The client as stored now (one constant, parameterised statement). */
@@ -42,16 +46,16 @@ export class ClientStore {
 
   /**
    * The client for authenticating a request: from memory when read less than `clientCacheTtl` seconds ago and not
-   * changed through this instance since, else as stored now. An unknown client is never remembered. Callers must
-   * not modify the row (it may be shared).
+   * changed through this instance since, else as stored now (requests of the same moment share one read). An unknown
+   * client is never remembered. Callers must not modify the row (it is shared).
    */
   async findForAuthentication(clientId: string): Promise<ClientEntity | null> {
     const ttl = this.options.clientCacheTtl;
-    if (ttl <= 0) return this.findById(clientId);
+    if (ttl <= 0) return this.authReads.find(clientId);
     const cached = this.cache.get(clientId);
     if (cached) return cached;
     const generation = this.generation;
-    const client = await this.findById(clientId);
+    const client = await this.authReads.find(clientId);
     if (client && generation === this.generation) this.cache.set(clientId, client, this.clock.now() + ttl * 1000);
     return client;
   }

@@ -87,6 +87,17 @@ describe('EntitySql (better-sqlite3)', () => {
     await ds.synchronize();
     expect(await sql.selectOne(text, ['h1', 'c1'])).toBeNull();
   });
+
+  it('selects the rows of several keys at once, whatever their count', async () => {
+    const ds = await open();
+    const sql = new EntitySql(ds, ClientEntity);
+    await sql.insert(client('c1'), client('c2'), client('c3'));
+    const ids = (rows: ClientEntity[]) => rows.map((row) => row.clientId).sort();
+    expect(ids(await sql.selectIn('clientId', ['c3', 'c1', 'none']))).toEqual(['c1', 'c3']);
+    expect(ids(await sql.selectIn('clientId', ['c2']))).toEqual(['c2']);
+    expect(await sql.selectIn('clientId', [])).toEqual([]);
+    expect((await sql.selectIn('clientId', ['c1']))[0]).toEqual(client('c1'));
+  });
 });
 
 const postgresUrl = process.env.TEST_DATABASE_URL;
@@ -123,5 +134,6 @@ describe.skipIf(!postgresUrl)('EntitySql (PostgreSQL)', () => {
     const ours = prepared.filter((row) => row.name.startsWith('authnest_'));
     expect(ours.map((row) => row.statement)).toEqual(expect.arrayContaining([byId]));
     expect(ours).toHaveLength(2);
+    expect((await sql.selectIn('clientId', ['c1', 'none'])).map((row) => row.clientId)).toEqual(['c1']);
   });
 });

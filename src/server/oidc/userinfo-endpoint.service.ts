@@ -2,7 +2,6 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InsufficientScopeError, InvalidTokenError, MalformedBearerRequestError, MissingTokenError } from '../../errors/bearer-errors.js';
 import { Clock } from '../../internal/clock.js';
-import { sha256Hex } from '../../internal/sha256.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
 import { authorizationHeader } from '../../resource/bearer-token.js';
@@ -49,7 +48,7 @@ export class UserInfoEndpoint {
 
   private async answer(request: ProtocolRequest, { scheme, token }: PresentedCredentials): Promise<Record<string, unknown>> {
     const realm = this.options.resource.realm;
-    const row = token.length > MAX_TOKEN_LENGTH ? null : await this.accessTokens.findByHash(sha256Hex(token));
+    const row = token.length > MAX_TOKEN_LENGTH ? null : await this.accessTokens.findByToken(token);
     if (!row || row.revokedAt !== null || row.expiresAt <= this.clock.now()) throw new InvalidTokenError(realm);
     if (row.format === 'jwt') {
       const verified = await this.verifier.verifyJwtFor(token, row.audience).catch(() => undefined);

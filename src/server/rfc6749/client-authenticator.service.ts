@@ -60,6 +60,8 @@ function formDecode(value: string): string | undefined {
 export class ClientAuthenticator {
   private readonly logger = new Logger('authnest');
   private readonly verified: TtlCache<true>;
+  /** scrypt runs in progress, by the same key as `verified`. */
+  private readonly verifying = new Map<string, Promise<boolean>>();
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
@@ -153,7 +155,13 @@ export class ClientAuthenticator {
     }
     const cacheKey = sha256Hex(`${client.clientId}\u0000${client.secretHash}\u0000${presented.secret}`);
     if (this.verified.get(cacheKey)) return true;
-    const ok = await verifyClientSecret(presented.secret, client.secretHash);
+    // Requests with the same credentials at the same moment (a fleet starting up) wait for one scrypt run.
+    let pending = this.verifying.get(cacheKey);
+    if (!pending) {
+      pending = verifyClientSecret(presented.secret, client.secretHash).finally(() => this.verifying.delete(cacheKey));
+      this.verifying.set(cacheKey, pending);
+    }
+    const ok = await pending;
     if (ok) this.verified.set(cacheKey, true, this.clock.now() + this.options.clientSecretCacheTtl * 1000);
     return ok;
   }

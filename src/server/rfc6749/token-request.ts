@@ -71,7 +71,11 @@ export function readFormParameters(request: ProtocolRequest): FormParameters {
   return params;
 }
 
-/** Parameter names are echoed in descriptions only when they are short plain identifiers. */
+/**
+ * Parameter names are echoed in descriptions only when they are short plain identifiers; a structured one by its
+ * base (`scope[x]` is `scope`, as Express's parser names it).
+ */
 function safeName(name: string): string {
-  return /^[A-Za-z0-9_.-]{1,64}$/.test(name) ? name : '(unnamed)';
+  const base = name.split('[')[0]!;
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(base) ? base : '(unnamed)';
 }

@@ -32,7 +32,7 @@ const ACCESS_FIRST: readonly TokenTypeHint[] = ['access_token', 'refresh_token']
 const REFRESH_FIRST: readonly TokenTypeHint[] = ['refresh_token', 'access_token'];
 
 /**
- * Finds a presented token among the refresh and access tokens by its SHA-256 hash. The hint only orders the
+ * Finds a presented token among the refresh tokens (by its SHA-256 hash) and the access tokens (by the id it carries, then its hash). The hint only orders the
  * search (RFC 7009 section 2.1: a server that cannot find the token under the hint searches all types).
  */
 @Injectable()
@@ -43,22 +43,21 @@ export class IssuedTokenLookup {
   ) {}
 
   async find(token: string, hint: TokenTypeHint | undefined): Promise<IssuedToken | undefined> {
-    const hash = sha256Hex(token);
     // Unhinted, access tokens first: they are the ones resource servers introspect (one lookup instead of two).
     const order: readonly TokenTypeHint[] = hint === 'refresh_token' ? REFRESH_FIRST : ACCESS_FIRST;
     for (const kind of order) {
-      const found = await this.findOne(kind, hash);
+      const found = await this.findOne(kind, token);
       if (found) return found;
     }
     return undefined;
   }
 
-  private async findOne(kind: TokenTypeHint, hash: string): Promise<IssuedToken | undefined> {
+  private async findOne(kind: TokenTypeHint, token: string): Promise<IssuedToken | undefined> {
     if (kind === 'refresh_token') {
-      const row = await this.refreshTokens.findByHash(hash);
+      const row = await this.refreshTokens.findByHash(sha256Hex(token));
       return row ? { kind, row } : undefined;
     }
-    const row = await this.accessTokens.findByHash(hash);
+    const row = await this.accessTokens.findByToken(token);
     return row ? { kind, row } : undefined;
   }
 }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InvalidTokenError } from '../../errors/bearer-errors.js';
 import { Clock } from '../../internal/clock.js';
-import { sha256Hex } from '../../internal/sha256.js';
 import type { AccessTokenFormat } from '../../options/auth-options.interface.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { AccessTokenEntity } from '../../persistence/entities/access-token.entity.js';
@@ -47,7 +46,7 @@ export class ExchangedTokenVerifier {
   async verify(token: string, type: ExchangeTokenType): Promise<ExchangedTokenCheck> {
     const isJwt = token.split('.').length === 3;
     if (type === TOKEN_TYPES.jwt && !isJwt) return { problem: 'not_a_jwt' };
-    const row = await this.accessTokens.findByHash(sha256Hex(token));
+    const row = await this.accessTokens.findByToken(token);
     if (!row) return { problem: 'unknown' };
     if (row.revokedAt !== null) return { problem: 'revoked' };
     if (row.expiresAt <= this.clock.now()) return { problem: 'expired' };
