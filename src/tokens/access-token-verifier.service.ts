@@ -24,8 +24,9 @@ const CACHE_ENTRIES = 10_000;
 
 /**
  * Verifies access tokens issued by this server: JWTs locally (signature with a published key, `typ`
- * `at+jwt`, iss, aud, exp/iat with `resource.leeway`, required RFC 9068 claims) and opaque tokens by
- * hash lookup (not revoked, not expired, audience). Results are cached briefly, never past `exp`.
+ * `at+jwt`, iss, aud, exp/iat with `resource.leeway`, required RFC 9068 claims) and not revoked in the database,
+ * opaque tokens by lookup (not revoked, not expired, audience). Results are cached briefly, never past `exp`: a
+ * revocation through this instance forgets the token at once, one made elsewhere is seen once the entry expires.
  */
 @Injectable()
 export class AccessTokenVerifier {
@@ -48,7 +49,7 @@ export class AccessTokenVerifier {
     const cached = this.cached(token);
     if (cached) return cached;
     const isJwt = token.split('.').length === 3;
-    const info = isJwt ? await this.verifyJwt(token) : await this.verifyOpaque(token);
+    const info = isJwt ? await this.verifyUnrevokedJwt(token) : await this.verifyOpaque(token);
     const ttl = isJwt ? this.options.resource.jwtCacheTtl : this.options.resource.opaqueCacheTtl;
     this.cache.set(token, info, Math.min(this.clock.now() + ttl * 1000, info.exp * 1000));
     return info;
@@ -110,6 +111,17 @@ export class AccessTokenVerifier {
     }
     const info = jwtAccessTokenInfo(payload);
     if (!info) throw this.invalid();
+    return info;
+  }
+
+  /**
+   * A JWT that verifies and whose row is not revoked (checked once per `resource.jwtCacheTtl`, like everything the
+   * cache remembers). A server-signed token without a row (purged after its `exp`) is judged by its signature.
+   */
+  private async verifyUnrevokedJwt(token: string): Promise<AccessTokenInfo> {
+    const info = await this.verifyJwt(token);
+    const row = await this.accessTokens.findById(info.jti);
+    if (row && row.revokedAt !== null) throw this.invalid();
     return info;
   }
 

@@ -44,7 +44,7 @@ describe.each(testMatrix())('authorization code replay on %s/%s', (platform, db)
       await expectInactive(t, rotated.access_token);
       await expectInactive(t, rotated.refresh_token!);
       expectOAuthError(await refresh(t, WEB, rotated.refresh_token!), 400, 'invalid_grant');
-      // Opaque tokens are refused by the local guard at once; a JWT stays valid there until its exp (documented).
+      // Opaque tokens are refused by the local guard at once; a JWT verified before stays cached there for resource.jwtCacheTtl.
       expect((await callApi(t, '/api/any', first.access_token)).status).toBe(format === 'opaque' ? 401 : 200);
     });
 
