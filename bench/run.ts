@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     scenarios,
     soak: soakResult,
   };
-  if (soakResult) console.log(`soak: rss ${(soakResult.rssGrowth * 100).toFixed(1)} %, rows x${soakResult.rowGrowth.toFixed(2)}: ${soakResult.met ? 'flat' : 'NOT flat'}`);
+  if (soakResult) console.log(`soak: rss ${(soakResult.rssGrowth * 100).toFixed(1)} %, rows ${soakResult.rowsOverWindow.toFixed(2)} of the last ${soakResult.rowWindowSeconds} s of tokens: ${soakResult.met ? 'flat' : 'NOT flat'}`);
   if (options.write) {
     const written = await writeReport(report, `${REPO}bench/results`, `${REPO}bench/README.md`);
     await writeSummary(report, `${REPO}README.md`);

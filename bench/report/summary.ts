@@ -30,7 +30,7 @@ export function summaryTable(report: BenchReport): string {
   }
   const soak = report.soak;
   const soakLine = soak
-    ? `Soak (${soak.durationSeconds} s, ${soak.platform} · ${soak.database}): resident memory ${soak.rssGrowth >= 0 ? '+' : ''}${(soak.rssGrowth * 100).toFixed(1)} %, access-token rows x${soak.rowGrowth.toFixed(2)} ${formatMet(soak.met)}.`
+    ? `Soak (${soak.durationSeconds} s, ${soak.platform} · ${soak.database}): resident memory ${soak.rssGrowth >= 0 ? '+' : ''}${(soak.rssGrowth * 100).toFixed(1)} %, access-token rows at most ${soak.rowsOverWindow.toFixed(2)} of the tokens issued in the last ${soak.rowWindowSeconds} s ${formatMet(soak.met)}.`
     : '';
   return [`Latest run: ${report.startedAt.slice(0, 10)}, ${report.machine.cpuModel}, Node ${report.machine.node}.`, '', ...lines, '', soakLine].join('\n');
 }

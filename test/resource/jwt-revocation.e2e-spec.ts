@@ -4,24 +4,16 @@
  * refused at once; one revoked elsewhere (another instance, a grant or family revoked, the database) is refused once
  * its cache entry expires, never later; a token nobody revoked keeps working.
  */
-import { Controller, Get } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { AccessTokenEntity, CurrentToken, RequireScope } from '../../src/index.js';
+import { AccessTokenEntity } from '../../src/index.js';
 import { basic, postForm } from '../support/http.js';
 import { testMatrix } from '../support/matrix.js';
 import { FakeClock, type TestApp } from '../support/test-app.js';
 import { openDatabase } from './support/database.js';
+import { JtiController } from './support/jti.controller.js';
 import { bootResourceApp, call, CLIENTS, expectInvalidToken, issueToken } from './support/resource-app.js';
 
-@Controller('api')
-class MeController {
-  @Get('me')
-  @RequireScope('profile')
-  me(@CurrentToken('jti') jti: string) {
-    return { jti };
-  }
-}
 
 const JWT_CACHE_TTL = 120;
 
@@ -31,7 +23,7 @@ describe.each(testMatrix())('revoked JWT access tokens at the guard on %s/%s', (
   const clock = new FakeClock(Date.UTC(2031, 5, 1, 8, 0, 0));
 
   beforeAll(async () => {
-    t = await bootResourceApp(platform, db, { controllers: [MeController], clock, options: { resource: { jwtCacheTtl: JWT_CACHE_TTL } } });
+    t = await bootResourceApp(platform, db, { controllers: [JtiController], clock, options: { resource: { jwtCacheTtl: JWT_CACHE_TTL } } });
     database = await openDatabase(t.database);
   });
   afterAll(async () => {

@@ -5,23 +5,15 @@
  * presentations are refused.
  */
 import { createHash } from 'node:crypto';
-import { Controller, Get } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import { AccessTokenEntity, CurrentToken, RequireScope } from '../../src/index.js';
+import { AccessTokenEntity } from '../../src/index.js';
 import { testMatrix } from '../support/matrix.js';
 import { FakeClock, type TestApp } from '../support/test-app.js';
 import { bootResourceApp, call, expectInvalidToken, issueToken } from './support/resource-app.js';
 import { openDatabase } from './support/database.js';
+import { JtiController } from './support/jti.controller.js';
 
-@Controller('api')
-class MeController {
-  @Get('me')
-  @RequireScope('profile')
-  me(@CurrentToken('jti') jti: string) {
-    return { jti };
-  }
-}
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 
@@ -33,7 +25,7 @@ describe.each(testMatrix())('opaque access tokens on %s/%s', (platform, db) => {
 
   beforeAll(async () => {
     clock = new FakeClock(Date.UTC(2031, 5, 1, 8, 0, 0));
-    t = await bootResourceApp(platform, db, { controllers: [MeController], clock });
+    t = await bootResourceApp(platform, db, { controllers: [JtiController], clock });
     database = await openDatabase(t.database);
   });
   afterAll(async () => {
@@ -113,7 +105,7 @@ describe.each(testMatrix())('opaque access tokens on %s/%s', (platform, db) => {
     let cachedDb: DataSource;
 
     beforeAll(async () => {
-      cached = await bootResourceApp(platform, db, { controllers: [MeController], clock, options: { resource: { opaqueCacheTtl: 60 } } });
+      cached = await bootResourceApp(platform, db, { controllers: [JtiController], clock, options: { resource: { opaqueCacheTtl: 60 } } });
       cachedDb = await openDatabase(cached.database);
     });
     afterAll(async () => {

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { HttpAdapterHost } from '@nestjs/core';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { DPOP_NONCE_HEADER } from '../../errors/dpop-errors.js';
-import { InvalidRequestError } from '../../errors/oauth-errors.js';
+import { InvalidRequestError, ServerError } from '../../errors/oauth-errors.js';
 import { protocolErrorHeaders, protocolErrorOf } from '../../errors/protocol-error.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { ENDPOINT_PATHS } from '../endpoint-paths.js';
@@ -84,7 +84,8 @@ export class FastPath implements OnApplicationBootstrap {
     const queryAt = url.indexOf('?');
     const route = this.routes.get(queryAt === -1 ? url : url.slice(0, queryAt));
     if (!route || !isPlainForm(request.headers)) return false;
-    void this.serve(request as FastRequest, response, route);
+    // `serve` answers every failure itself; should writing that answer fail, the connection goes, not the process.
+    this.serve(request as FastRequest, response, route).catch(() => response.destroy());
     return true;
   }
 
@@ -102,7 +103,7 @@ export class FastPath implements OnApplicationBootstrap {
       const answer = await route.answer(request);
       send(response, 200, answer, { 'Cache-Control': 'no-store', Pragma: 'no-cache', ...headers });
     } catch (exception) {
-      const error = protocolErrorOf(exception, route.path, this.logger)!;
+      const error = protocolErrorOf(exception, route.path, this.logger) ?? new ServerError();
       send(response, error.status, error.toJSON(), { ...protocolErrorHeaders(error), ...headers });
     }
   }
