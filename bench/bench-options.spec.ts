@@ -3,8 +3,8 @@ import { benchOptions } from './bench-options.js';
 
 describe('npm run bench options', () => {
   it('runs everything by default, and --quick is a short smoke run that writes nothing', () => {
-    expect(benchOptions([])).toMatchObject({ platforms: ['express', 'fastify'], databases: ['sqlite', 'postgres'], scenarios: [], rounds: 5, roundSeconds: 4, soakSeconds: 300, write: true });
-    expect(benchOptions(['--quick'])).toMatchObject({ rounds: 1, roundSeconds: 3, warmupSeconds: 1, soakSeconds: 60, write: false });
+    expect(benchOptions([])).toMatchObject({ platforms: ['express', 'fastify'], databases: ['sqlite', 'postgres'], scenarios: [], rounds: 5, roundSeconds: 4, saturationConnections: 50, soakSeconds: 300, write: true });
+    expect(benchOptions(['--quick'])).toMatchObject({ rounds: 1, roundSeconds: 3, warmupSeconds: 1, saturationConnections: 0, soakSeconds: 60, write: false });
   });
 
   it('takes lists and numbers, and refuses unknown names and bad numbers', () => {

@@ -11,6 +11,8 @@ export interface BenchOptions {
   roundSeconds: number;
   warmupSeconds: number;
   connections: number;
+  /** Connections of the PostgreSQL saturation pass (the back-channel scenarios again); 0: none. */
+  saturationConnections: number;
   /** 0: no soak. */
   soakSeconds: number;
   /** Write bench/results/ and the table in bench/README.md. */
@@ -26,6 +28,7 @@ export const USAGE = `npm run bench -- [options]
   --seconds N             seconds per round (default 4)
   --warmup N              warm-up seconds per contender (default 2)
   --connections N         keep-alive connections (default 10)
+  --saturation N          the token and introspection scenarios on PostgreSQL again at N connections (default 50; 0 skips)
   --platforms LIST        express,fastify (default both)
   --databases LIST        sqlite,postgres (default both; postgres needs BENCH_DATABASE_URL, TEST_DATABASE_URL or a local PostgreSQL install)
   --scenarios LIST        token-opaque,token-jwt-es256,token-jwt-rs256,introspection,guarded-jwt,guarded-opaque,refresh-rotation,code-flow
@@ -55,6 +58,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions | 'help' {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      saturation: { type: 'string' },
       platforms: { type: 'string' },
       databases: { type: 'string' },
       scenarios: { type: 'string' },
@@ -73,6 +77,7 @@ export function benchOptions(argv: readonly string[]): BenchOptions | 'help' {
     roundSeconds: positive(values.seconds, quick ? 3 : 4, 'seconds'),
     warmupSeconds: positive(values.warmup, quick ? 1 : 2, 'warmup', true),
     connections: positive(values.connections, 10, 'connections'),
+    saturationConnections: positive(values.saturation, quick ? 0 : 50, 'saturation', true),
     soakSeconds: positive(values.soak, quick ? 60 : 300, 'soak', true),
     write: values['no-write'] !== true && !quick,
   };

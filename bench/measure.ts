@@ -31,7 +31,7 @@ export function pairedRatio(numerator: readonly Measurement[], denominator: read
  */
 export async function measureScenario(
   plan: ScenarioPlan,
-  where: { platform: Platform; database: Database },
+  where: { platform: Platform; database: Database; connections?: number },
   method: MethodInfo,
   loadCore: number | null,
 ): Promise<ScenarioResult> {
@@ -58,6 +58,7 @@ export async function measureScenario(
     title: plan.title,
     platform: where.platform,
     database: where.database,
+    ...(where.connections === undefined ? {} : { connections: where.connections }),
     unit: plan.unit,
     authnest,
     baseline,

@@ -36,6 +36,8 @@ export interface ScenarioResult {
   title: string;
   platform: Platform;
   database: Database;
+  /** Keep-alive connections of the load when not the run's `method.connections` (the PostgreSQL saturation pass). */
+  connections?: number;
   /** `req/s`, or `logins/s` for the full authorization code flow. */
   unit: string;
   authnest: Rounds;

@@ -21,6 +21,9 @@ interface Peers {
   all: ServerProcess[];
 }
 
+/** The scenarios of the PostgreSQL saturation pass. */
+const SATURATION_SCENARIOS = ['token-opaque', 'token-jwt-es256', 'introspection'];
+
 /** authnest is measured with `fastPath: true` (a second server without it is shown beside the back-channel scenarios). */
 const FAST_PATH = { BENCH_FAST_PATH: '1' };
 
@@ -72,8 +75,9 @@ async function runConfiguration(
   options: BenchOptions,
   ctx: { peers: Peers; postgres: PostgresTarget | null; method: MethodInfo; serverCore: number | null; loadCore: number | null },
   out: ScenarioResult[],
+  saturation?: number,
 ): Promise<void> {
-  const where = { platform, database };
+  const where = { platform, database, ...(saturation === undefined ? {} : { connections: saturation }) };
   const es256 = await startAuthnest(platform, await storageFor(database, ctx.postgres, 'es256'), FAST_PATH, ctx.serverCore);
   const pipeline = await startAuthnest(platform, await storageFor(database, ctx.postgres, 'pipeline'), {}, ctx.serverCore);
   // Tokens are fetched again before every scenario: node-oidc-provider keeps only its last 1,000 in memory.
@@ -155,6 +159,15 @@ async function main(): Promise<void> {
     for (const database of databases) {
       for (const platform of options.platforms) {
         await runConfiguration(platform, database, options, { peers, postgres, method, serverCore, loadCore }, scenarios);
+      }
+    }
+    // At 10 connections a server that waits on a database round trip for each batch is latency-bound (a third idle):
+    // the back-channel scenarios run again on PostgreSQL with enough connections to keep it busy.
+    const saturated = { ...options, scenarios: SATURATION_SCENARIOS.filter((id) => wanted(options, id)) };
+    if (databases.includes('postgres') && options.saturationConnections > 0 && saturated.scenarios.length > 0) {
+      const busy = { ...method, connections: options.saturationConnections };
+      for (const platform of options.platforms) {
+        await runConfiguration(platform, 'postgres', saturated, { peers, postgres, method: busy, serverCore, loadCore }, scenarios, options.saturationConnections);
       }
     }
     for (const peer of peers.all) await peer.stop();

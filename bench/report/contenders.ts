@@ -30,21 +30,28 @@ export function failuresOf(scenario: ScenarioResult): { total: number; by: { nam
   return { total: by.reduce((sum, c) => sum + c.failed, 0), by };
 }
 
-/** Scenarios of one platform and database, in the order they were run. */
+/** Scenarios of one platform and database (and connection count, when not the run's), in the order they were run. */
 export interface Panel {
   platform: Platform;
   database: Database;
+  /** `fastify · postgres`, or `fastify · postgres · 50 connections`. */
+  label: string;
   scenarios: ScenarioResult[];
 }
 
-/** The scenarios grouped by (platform, database), groups in order of first appearance. */
+/** How a scenario's configuration is named: platform and database, and the connections when not the run's. */
+export function configurationLabel(scenario: Pick<ScenarioResult, 'platform' | 'database' | 'connections'>): string {
+  return `${scenario.platform} · ${scenario.database}${scenario.connections === undefined ? '' : ` · ${scenario.connections} connections`}`;
+}
+
+/** The scenarios grouped by configuration (`configurationLabel`), groups in order of first appearance. */
 export function panelsOf(scenarios: readonly ScenarioResult[]): Panel[] {
   const panels = new Map<string, Panel>();
   for (const scenario of scenarios) {
-    const key = `${scenario.platform}/${scenario.database}`;
-    const panel = panels.get(key) ?? { platform: scenario.platform, database: scenario.database, scenarios: [] };
+    const label = configurationLabel(scenario);
+    const panel = panels.get(label) ?? { platform: scenario.platform, database: scenario.database, label, scenarios: [] };
     panel.scenarios.push(scenario);
-    panels.set(key, panel);
+    panels.set(label, panel);
   }
   return [...panels.values()];
 }

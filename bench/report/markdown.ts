@@ -73,7 +73,7 @@ function headerLine(report: BenchReport): string {
 export function markdownReport(report: BenchReport): string {
   const lines = [headerLine(report)];
   for (const panel of panelsOf(report.scenarios)) {
-    lines.push('', `### ${panel.platform} · ${panel.database}`, '', HEADER, RULE, ...panel.scenarios.map(row));
+    lines.push('', `### ${panel.label}`, '', HEADER, RULE, ...panel.scenarios.map(row));
     const failures = failureLines(panel.scenarios);
     if (failures.length > 0) lines.push('', ...failures);
   }

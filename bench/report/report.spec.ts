@@ -37,6 +37,10 @@ const report: BenchReport = {
       id: 'code-flow', title: 'authorization code + PKCE', platform: 'express', database: 'postgres', unit: 'logins/s',
       authnest: rounds(4.5, 3), baseline: null, others: [], ratio: null, target: null, met: null,
     },
+    {
+      id: 'introspection', title: 'introspection', platform: 'express', database: 'postgres', connections: 50, unit: 'req/s',
+      authnest: rounds(8000), baseline: { name: 'node-oidc-provider', result: rounds(3500) }, others: [], ratio: 8000 / 3500, target: 2, met: true,
+    },
   ],
   soak: {
     platform: 'fastify', database: 'sqlite', scenario: 'token-opaque', durationSeconds: 300, accessTokenTtl: 30, purgeInterval: 15,
@@ -95,7 +99,7 @@ describe('markdownReport', () => {
   });
 
   it('has one table per platform and database, a row per scenario with its ratio, target and whether it was met', () => {
-    expect(md.match(/^### (fastify · sqlite|express · postgres)$/gm)).toEqual(['### fastify · sqlite', '### express · postgres']);
+    expect(md.match(/^### (fastify · sqlite|express · postgres)( · 50 connections)?$/gm)).toEqual(['### fastify · sqlite', '### express · postgres', '### express · postgres · 50 connections']);
     expect(md).toContain('| client_credentials token, opaque | 6.23k req/s | 1.23 / 12.3 | node-oidc-provider 2.70k | **2.31x** | >= 2x | ✅ | oauth2-server 3.12k |');
     expect(md).toContain('| guarded route \\| opaque | 9.00k req/s | 1.23 / 12.3 | unguarded route 20.0k | **0.45x** | >= 0.5x | ❌ | — |');
     expect(md).toContain('| authorization code + PKCE | 4.50 logins/s | 1.23 / 12.3 | — | — | — | — | — |');
@@ -133,8 +137,9 @@ describe('svgChart', () => {
   it('has a panel per platform and database, a legend, bars, latencies and the ratio beside authnest', () => {
     expect(svg).toContain('>fastify · sqlite<');
     expect(svg).toContain('>express · postgres<');
+    expect(svg).toContain('>express · postgres · 50 connections<');
     for (const name of ['authnest', 'node-oidc-provider', 'oauth2-server', 'unguarded route']) expect(svg).toContain(`>${name}</text>`);
-    expect(svg.match(/<rect [^>]*height="16"/g)).toHaveLength(6);
+    expect(svg.match(/<rect [^>]*height="16"/g)).toHaveLength(8);
     expect(svg).toContain('1.23 / 12.3 ms');
     expect(svg).toMatch(/6\.23k req\/s {2}<tspan[^>]*>2\.31x<\/tspan>/);
     expect(svg).toContain('⚠ 7 failed responses (unguarded route 7)');

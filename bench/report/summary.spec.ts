@@ -16,6 +16,7 @@ const report: BenchReport = {
     { ...base, id: 'token-opaque', platform: 'fastify', database: 'sqlite', authnest: r(6000), baseline: { name: 'node-oidc-provider', result: r(2000) }, ratio: 3, target: 2, met: true },
     { ...base, id: 'token-opaque', platform: 'express', database: 'sqlite', authnest: r(1500), baseline: { name: 'node-oidc-provider', result: r(2000) }, ratio: 0.75, target: 1, met: false },
     { ...base, id: 'code-flow', title: 'code flow', unit: 'logins/s', platform: 'fastify', database: 'sqlite', authnest: r(4.5), baseline: null, ratio: null, target: null, met: null },
+    { ...base, id: 'token-opaque', platform: 'fastify', database: 'postgres', connections: 50, authnest: r(4200), baseline: { name: 'node-oidc-provider', result: r(2000) }, ratio: 2.1, target: 2, met: true },
   ],
   soak: null,
 };
@@ -23,9 +24,9 @@ const report: BenchReport = {
 describe('summaryTable', () => {
   it('has a row per scenario and a column per platform and database', () => {
     const table = summaryTable(report);
-    expect(table).toContain('| scenario | baseline | fastify · sqlite | express · sqlite |');
-    expect(table).toContain('| client_credentials token, opaque | node-oidc-provider | 3.00x ✅ | 0.75x ❌ |');
-    expect(table).toContain('| code flow | — | 4.50 logins/s | — |');
+    expect(table).toContain('| scenario | baseline | fastify · sqlite | express · sqlite | fastify · postgres · 50 connections |');
+    expect(table).toContain('| client_credentials token, opaque | node-oidc-provider | 3.00x ✅ | 0.75x ❌ | 2.10x ✅ |');
+    expect(table).toContain('| code flow | — | 4.50 logins/s | — | — |');
   });
 
   it('goes between its own markers', () => {

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { BenchReport, ScenarioResult } from '../results.js';
+import { configurationLabel } from './contenders.js';
 import { formatMet, formatRate, formatRatio } from './format.js';
 import { replaceBetweenMarkers } from './readme-table.js';
 
@@ -17,7 +18,7 @@ function cell(s: ScenarioResult | undefined): string {
  * ratio to the baseline (with ✅/❌ where there is a target), or the rate where there is no baseline.
  */
 export function summaryTable(report: BenchReport): string {
-  const configurations = [...new Set(report.scenarios.map((s) => `${s.platform} · ${s.database}`))];
+  const configurations = [...new Set(report.scenarios.map(configurationLabel))];
   const ids = [...new Set(report.scenarios.map((s) => s.id))];
   const lines = [
     `| scenario | baseline | ${configurations.join(' | ')} |`,
@@ -25,7 +26,7 @@ export function summaryTable(report: BenchReport): string {
   ];
   for (const id of ids) {
     const first = report.scenarios.find((s) => s.id === id)!;
-    const cells = configurations.map((c) => cell(report.scenarios.find((s) => s.id === id && `${s.platform} · ${s.database}` === c)));
+    const cells = configurations.map((c) => cell(report.scenarios.find((s) => s.id === id && configurationLabel(s) === c)));
     lines.push(`| ${first.title} | ${first.baseline?.name ?? '—'} | ${cells.join(' | ')} |`);
   }
   const soak = report.soak;

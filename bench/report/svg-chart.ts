@@ -135,7 +135,7 @@ export function svgChart(report: BenchReport): string {
   for (const panel of panelsOf(report.scenarios)) {
     out.push(
       `<rect x="${MARGIN / 2}" y="${y}" width="${WIDTH - MARGIN}" height="26" rx="4" fill="#eef2f7"/>`,
-      text(MARGIN, y + 18, xml(`${panel.platform} · ${panel.database}`), `font-size="15" font-weight="bold" fill="${INK}"`),
+      text(MARGIN, y + 18, xml(panel.label), `font-size="15" font-weight="bold" fill="${INK}"`),
       text(WIDTH - MARGIN, y + 17, 'latency p50 / p99', `font-size="12" fill="${MUTED}" text-anchor="end"`),
     );
     y += 36;
