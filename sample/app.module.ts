@@ -20,6 +20,8 @@ import { SampleUsersModule } from './users/sample-users.module.js';
         scopes: SAMPLE_SCOPES,
         clients: [DEMO_CLIENT, DEMO_SPA, DEMO_DEVICE, DEMO_API],
         signing: { encryptionSecret: process.env.AUTHNEST_ENCRYPTION_SECRET, secretFile: 'data/.authnest/secret.key' },
+        // Several instances on one PostgreSQL: a shared Redis for replay checks and rate limits (optional).
+        ...(process.env.REDIS_URL ? { redis: { url: process.env.REDIS_URL } } : {}),
       }),
     }),
   ],

@@ -1,5 +1,5 @@
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { authnestEntities, authnestMigrations, MIGRATIONS_TABLE, prepareSqliteConnection } from 'authnest';
+import { applyMigrations, authnestEntities, authnestMigrations, MIGRATIONS_TABLE, prepareSqliteConnection } from 'authnest';
 import { DataSource } from 'typeorm';
 import { CreateSampleUsers1763900000100 } from './users/create-sample-users.migration.js';
 import { UserEntity } from './users/user.entity.js';
@@ -30,7 +30,8 @@ export const SAMPLE_DB_PATH = process.env.SAMPLE_DB ?? 'data/authnest-sample.sql
               prepareDatabase: prepareSqliteConnection,
             });
         await dataSource.initialize();
-        await dataSource.runMigrations();
+        // Under authnest's schema lock: instances booting at once on one PostgreSQL database migrate in turn.
+        await applyMigrations(dataSource, 'run');
         return dataSource;
       },
     },

@@ -9,6 +9,7 @@ import { resolveAuthOptions } from './options/resolve-options.js';
 import type { ResolvedAuthOptions } from './options/resolved-options.js';
 import { openDataSource } from './persistence/data-source.factory.js';
 import { DataSourceLifecycle } from './persistence/data-source.lifecycle.js';
+import { redisProviders } from './persistence/redis/redis.providers.js';
 import { AccessTokenStore } from './persistence/stores/access-token.store.js';
 import { AuthorizationCodeStore } from './persistence/stores/authorization-code.store.js';
 import { ConsentStore } from './persistence/stores/consent.store.js';
@@ -94,6 +95,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
   providers: [
     ...optionProviders,
     DataSourceLifecycle,
+    ...redisProviders,
     Clock,
     ClientStore,
     AccessTokenStore,

@@ -8,7 +8,7 @@ export * from './errors/index.js';
 export { Clock } from './internal/clock.js';
 export { authnestEntities, AccessTokenEntity, ClientEntity, SigningKeyEntity } from './persistence/entities/index.js';
 export { authnestMigrations } from './persistence/migrations/index.js';
-export { buildDataSourceOptions, MIGRATIONS_TABLE } from './persistence/data-source.factory.js';
+export { applyMigrations, buildDataSourceOptions, MIGRATIONS_TABLE } from './persistence/data-source.factory.js';
 export { prepareSqliteConnection, type SqlitePragmas } from './persistence/sqlite-tuning.js';
 export { ENDPOINT_PATHS } from './server/endpoint-paths.js';
 export { OAuthGrant } from './server/rfc6749/grants/grant-handler.js';

@@ -21,7 +21,9 @@ export class SampleAccountService implements AccountService, OnApplicationBootst
   async onApplicationBootstrap(): Promise<void> {
     if (await this.users.existsBy({ id: DEMO_USER.id })) return;
     const { password, ...user } = DEMO_USER;
-    await this.users.insert({ ...user, passwordHash: await hashClientSecret(password), active: true });
+    // Instances booting at once may all get here: the first insert wins, the others change nothing.
+    const row = { ...user, passwordHash: await hashClientSecret(password), active: true };
+    await this.users.createQueryBuilder().insert().values(row).orIgnore().execute();
   }
 
   async findById(id: string): Promise<Account | undefined> {

@@ -66,6 +66,23 @@ const publicLookup: LookupFunction = (hostname, options, callback) => {
   });
 };
 
+/**
+ * A client-supplied URL as it may be called: https, or http only when `allowPrivate`; unless `allowPrivate`, no
+ * non-public IP literal (names are checked at connect time by `publicLookup`). Throws an `UpstreamError`.
+ */
+function publicTarget(url: string, allowPrivate: boolean): URL {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new UpstreamError('is not a URL');
+  }
+  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && allowPrivate)) throw new UpstreamError('is not an https URL');
+  const literal = target.hostname.replace(/^\[|\]$/g, '');
+  if (!allowPrivate && isIP(literal) !== 0 && isNonPublicAddress(literal)) throw new UpstreamError('points at a non-public address');
+  return target;
+}
+
 /** Bounds of a fetch of a client-supplied URL. */
 export interface PublicFetchOptions {
   timeoutMs: number;
@@ -83,16 +100,11 @@ export interface PublicFetchOptions {
 export function fetchPublicJson(url: string, options: PublicFetchOptions): Promise<Record<string, unknown>> {
   let target: URL;
   try {
-    target = new URL(url);
-  } catch {
-    return Promise.reject(new UpstreamError('is not a URL'));
+    target = publicTarget(url, options.allowPrivate);
+  } catch (error) {
+    return Promise.reject(error);
   }
   const secure = target.protocol === 'https:';
-  if (!secure && !(target.protocol === 'http:' && options.allowPrivate)) return Promise.reject(new UpstreamError('is not an https URL'));
-  const literal = target.hostname.replace(/^\[|\]$/g, '');
-  if (!options.allowPrivate && isIP(literal) !== 0 && isNonPublicAddress(literal)) {
-    return Promise.reject(new UpstreamError('points at a non-public address'));
-  }
   return new Promise((resolve, reject) => {
     const send = secure ? httpsRequest : httpRequest;
     const req = send(target, {
@@ -135,5 +147,39 @@ export function fetchPublicJson(url: string, options: PublicFetchOptions): Promi
       });
     });
     req.end();
+  });
+}
+
+/**
+ * POSTs a form to a URL a client registered (its back-channel logout URI) under the rules of `fetchPublicJson`: a
+ * public host unless `allowPrivate` (IP literals as written, names at connect time, so DNS cannot slip a private address
+ * in), no redirects, `timeoutMs` for the whole exchange. Resolves the HTTP status; the body is discarded.
+ */
+export function postPublicForm(url: string, body: string, options: Pick<PublicFetchOptions, 'timeoutMs' | 'allowPrivate'>): Promise<number> {
+  let target: URL;
+  try {
+    target = publicTarget(url, options.allowPrivate);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return new Promise((resolve, reject) => {
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      lookup: options.allowPrivate ? undefined : publicLookup,
+    });
+    const timer = setTimeout(() => req.destroy(new UpstreamError(`did not answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      const code = (error as { code?: string }).code;
+      reject(error instanceof UpstreamError ? error : new UpstreamError(code === 'ENONPUBLIC' ? 'points at a non-public address' : 'could not be reached'));
+    });
+    req.on('response', (response: IncomingMessage) => {
+      clearTimeout(timer);
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    req.end(body);
   });
 }

@@ -35,6 +35,18 @@ export class TtlCache<V> {
     this.entries.delete(key);
   }
 
+  /** Deletes every entry whose value matches (a scan: for rare events such as a revocation); returns how many. */
+  deleteWhere(matches: (value: V) => boolean): number {
+    let deleted = 0;
+    for (const [key, entry] of this.entries) {
+      if (matches(entry.value)) {
+        this.entries.delete(key);
+        deleted += 1;
+      }
+    }
+    return deleted;
+  }
+
   clear(): void {
     this.entries.clear();
   }

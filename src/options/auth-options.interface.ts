@@ -9,8 +9,10 @@ import type { RegistrationOptions } from './registration-options.interface.js';
 import type { PushedAuthorizationOptions } from './pushed-authorization-options.interface.js';
 import type { ResourceServerOptions } from './resource-indicators-options.interface.js';
 import type { DpopOptions } from './dpop-options.interface.js';
+import type { AuthRedisOptions } from './redis-options.interface.js';
 
 export type { ClientSeed } from './client-seed.interface.js';
+export type { AuthRedisOptions } from './redis-options.interface.js';
 
 /** How an access token is represented on the wire. */
 export type AccessTokenFormat = 'jwt' | 'opaque';
@@ -239,4 +241,12 @@ export interface AuthModuleOptions {
    * @default undefined (off); when set: { required: false, requireNonce: false, nonceLifetime: 300, proofMaxAge: 60, leeway: 15, algorithms: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA', 'Ed25519'], resourceOrigin: the issuer's origin }
    */
   dpop?: DpopOptions;
+  /**
+   * A Redis shared by several instances (on one PostgreSQL): replay checks (DPoP proofs, client assertions, OpenID
+   * Connect nonces) and rate limits go there first, with the database as the fallback and the record, and access-token
+   * revocations reach every instance's verified-token cache at once (see `AuthRedisOptions`). Connected at boot (an
+   * unreachable Redis does not stop the boot: the database is used until it answers) and closed at shutdown.
+   * @default undefined (everything in the database); when set: { keyPrefix: 'authnest:', connectTimeout: 2000, commandTimeout: 200 }
+   */
+  redis?: AuthRedisOptions;
 }

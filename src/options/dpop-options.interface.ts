@@ -35,7 +35,9 @@ export interface DpopOptions {
    */
   proofMaxAge?: number;
   /**
-   * Seconds a proof's `iat` may be ahead of this server's clock (0 to 60).
+   * Seconds a proof's `iat` may be ahead of this server's clock (0 to 60). With `requireNonce`, also how far ahead
+   * another instance's clock may run: a nonce it handed out in a window that starts within this many seconds is
+   * accepted here.
    * @default 15
    */
   leeway?: number;

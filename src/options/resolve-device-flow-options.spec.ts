@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AuthConfigError } from './auth-config.error.js';
-import type { AuthModuleOptions } from './auth-options.interface.js';
 import { resolveAuthOptions } from './resolve-options.js';
+import { configProblems } from '../../test/support/config-problems.js';
 
 const ISSUER = 'https://auth.example.com/tenant';
 
-function problems(deviceFlow: unknown): readonly string[] {
-  try {
-    resolveAuthOptions({ issuer: ISSUER, deviceFlow } as unknown as AuthModuleOptions, {});
-  } catch (error) {
-    expect(error).toBeInstanceOf(AuthConfigError);
-    return (error as AuthConfigError).problems;
-  }
-  throw new Error('expected an AuthConfigError');
-}
+const problems = (deviceFlow: unknown) => configProblems({ deviceFlow }, ISSUER);
 
 describe('deviceFlow options', () => {
   it('defaults: 10 minutes, 5 s interval, 8 characters, the issuer\'s verification page, 30 per address and 10 per browser in 15 minutes', () => {

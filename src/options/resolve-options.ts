@@ -11,6 +11,7 @@ import { resolveRegistrationOptions } from './resolve-registration-options.js';
 import { resolveResourceIndicators } from './resolve-resource-indicators.js';
 import { resolvePushedAuthorizationOptions } from './resolve-pushed-authorization-options.js';
 import { resolveDpopOptions } from './resolve-dpop-options.js';
+import { resolveRedisOptions } from './resolve-redis-options.js';
 import { resolveOpenIdClient, resolveOpenIdOptions } from './resolve-oidc-options.js';
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
 import { validationProblems } from './validation-problems.js';
@@ -125,6 +126,7 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
   const registration = resolveRegistrationOptions(raw, scopes, problems);
   const resources = resolveResourceIndicators(raw, scopes, clients, problems);
   const dpop = resolveDpopOptions(raw, issuer, clients, problems);
+  const redis = resolveRedisOptions(raw, problems);
   if (problems.length > 0) throw new AuthConfigError(problems);
   return {
     ...flows,
@@ -161,6 +163,7 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
     par: resolvePushedAuthorizationOptions(raw),
     dpop,
     jwtBearer: { issuers: jwtBearerIssuers },
+    redis,
     production,
   };
 }

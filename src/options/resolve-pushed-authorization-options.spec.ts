@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AuthConfigError } from './auth-config.error.js';
-import type { AuthModuleOptions } from './auth-options.interface.js';
 import { resolveAuthOptions } from './resolve-options.js';
+import { configProblems } from '../../test/support/config-problems.js';
 
 const ISSUER = 'https://auth.example.com';
 
-function problems(raw: Record<string, unknown>): readonly string[] {
-  try {
-    resolveAuthOptions({ issuer: ISSUER, ...raw } as unknown as AuthModuleOptions, {});
-  } catch (error) {
-    expect(error).toBeInstanceOf(AuthConfigError);
-    return (error as AuthConfigError).problems;
-  }
-  throw new Error('expected an AuthConfigError');
-}
+const problems = (raw: Record<string, unknown>) => configProblems(raw, ISSUER);
 
 describe('par options (RFC 9126)', () => {
   it('defaults: 60 s, not required; explicit values are kept', () => {

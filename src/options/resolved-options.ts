@@ -8,6 +8,7 @@ import type { ResolvedRegistrationOptions } from './resolve-registration-options
 import type { ResolvedResource } from './resolve-resource-indicators.js';
 import type { ResolvedPushedAuthorizationOptions } from './resolve-pushed-authorization-options.js';
 import type { ResolvedDpopOptions } from './resolve-dpop-options.js';
+import type { ResolvedRedisOptions } from './resolve-redis-options.js';
 
 /** A client seed with every default applied. */
 export interface ResolvedClientSeed {
@@ -103,5 +104,7 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   par: ResolvedPushedAuthorizationOptions;
   dpop: ResolvedDpopOptions;
   jwtBearer: { issuers: ResolvedJwtBearerIssuer[] };
+  /** Undefined without the `redis` option. */
+  redis?: ResolvedRedisOptions;
   production: boolean;
 }

@@ -44,7 +44,12 @@ async function withSchemaLock<T>(dataSource: DataSource, work: (runner: QueryRun
   }
 }
 
-/** Runs the pending migrations (`run`) or refuses when one is pending (`check`). Resolves the names of those that ran. */
+/**
+ * Runs the pending migrations (`run`) or refuses when one is pending (`check`). Resolves the names of those that ran.
+ * Every migration of the DataSource counts, the host's too: a host that owns its DataSource calls
+ * `applyMigrations(dataSource, 'run')` instead of `dataSource.runMigrations()`, so instances booting at once on one
+ * PostgreSQL database migrate one after the other (under a session advisory lock) instead of colliding.
+ */
 export function applyMigrations(dataSource: DataSource, mode: MigrationsMode): Promise<string[]> {
   return withSchemaLock(dataSource, async (runner) => {
     const executor = new MigrationExecutor(dataSource, runner);

@@ -3,6 +3,7 @@ import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import type { StrategyCreatedStatic } from 'passport';
 import { Strategy } from 'passport-http-bearer';
 import { InvalidTokenError, MissingTokenError } from '../errors/bearer-errors.js';
+import { unavailableIfStorageDown } from '../errors/storage-unavailable.js';
 import type { AccessTokenInfo } from '../tokens/access-token-info.js';
 import { authorizationHeader, extractBearerToken } from './bearer-token.js';
 import { BEARER_REALM, BEARER_TOKEN_VERIFIER, type BearerTokenVerifier } from './bearer-token-verifier.js';
@@ -44,7 +45,10 @@ export class AuthnestBearerStrategy extends PassportStrategy(Strategy, AUTHNEST_
 
   /** The Bearer scheme only: a DPoP-bound token (RFC 9449 section 7.1) needs `BearerAuthGuard` and a proof. */
   async validate(token: string): Promise<AccessTokenInfo> {
-    const info = await this.verifier.verify(token);
+    // The storage down or locked: 503 with Retry-After, as BearerAuthGuard answers, not a 500 or a 401.
+    const info = await this.verifier.verify(token).catch((error: unknown) => {
+      throw unavailableIfStorageDown(error);
+    });
     if (info.cnf) throw new InvalidTokenError(this.realm, 'The access token is DPoP-bound: send it with the DPoP scheme and a proof');
     return info;
   }

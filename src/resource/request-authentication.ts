@@ -1,6 +1,7 @@
 import { InvalidTokenError, MissingTokenError } from '../errors/bearer-errors.js';
 import { DPOP_NONCE_HEADER, dpopChallenge, RechallengedError } from '../errors/dpop-errors.js';
 import { OAuthError } from '../errors/oauth-error.js';
+import { unavailableIfStorageDown } from '../errors/storage-unavailable.js';
 import type { AccessTokenInfo } from '../tokens/access-token-info.js';
 import { authorizationHeader } from './bearer-token.js';
 import type { BearerTokenVerifier } from './bearer-token-verifier.js';
@@ -35,6 +36,8 @@ export function challenged(error: unknown, scheme: PresentedCredentials['scheme'
  * Authenticates a resource request from its Authorization header (RFC 6750 section 2.1, RFC 9449 section 7): the
  * token must verify; a DPoP-bound token only with the DPoP scheme and a valid proof of its key; the DPoP scheme only
  * with DPoP on. On success with server nonces, a fresh `DPoP-Nonce` goes with the response (RFC 9449 section 9).
+ * When the storage behind the verifier is down or locked, 503 `temporarily_unavailable` with `Retry-After`: the
+ * token may well be valid, so never 401 (which tells a client to drop it), and never a 200 without a check.
  */
 export async function authenticateRequest(
   request: RequestWithToken,
@@ -59,7 +62,7 @@ export async function authenticateRequest(
     if (nonce !== undefined) setHeader(response, DPOP_NONCE_HEADER, nonce);
     return { token, scheme };
   } catch (error) {
-    throw challenged(error, scheme, dpop);
+    throw challenged(unavailableIfStorageDown(error), scheme, dpop);
   }
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import { InvalidTokenError } from '../errors/bearer-errors.js';
@@ -7,6 +7,8 @@ import { TtlCache } from '../internal/ttl-cache.js';
 import type { SigningAlgorithm } from '../options/auth-options.interface.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
+import { RevocationBroadcast } from '../persistence/redis/revocation-broadcast.js';
+import { accessTokenIdOf } from './access-token-id.js';
 import type { AccessTokenInfo } from './access-token-info.js';
 import { jwtAccessTokenInfo, jwtAccessTokenVerifyOptions, jwtFailureDescription } from './jwt-access-token-claims.js';
 import { KeyStoreService } from './key-store.service.js';
@@ -26,7 +28,8 @@ const CACHE_ENTRIES = 10_000;
  * Verifies access tokens issued by this server: JWTs locally (signature with a published key, `typ`
  * `at+jwt`, iss, aud, exp/iat with `resource.leeway`, required RFC 9068 claims) and not revoked in the database,
  * opaque tokens by lookup (not revoked, not expired, audience). Results are cached briefly, never past `exp`: a
- * revocation through this instance forgets the token at once, one made elsewhere is seen once the entry expires.
+ * revocation through this instance forgets the token at once, one made elsewhere is seen once the entry expires (at
+ * once with the `redis` option: see `RevocationBroadcast`).
  */
 @Injectable()
 export class AccessTokenVerifier {
@@ -40,8 +43,11 @@ export class AccessTokenVerifier {
     private readonly keys: KeyStoreService,
     private readonly accessTokens: AccessTokenStore,
     private readonly clock: Clock,
+    @Optional() private readonly broadcast?: RevocationBroadcast,
   ) {
     this.cache = new TtlCache(CACHE_ENTRIES, () => this.clock.now());
+    // With the `redis` option, a revocation on any instance drops the token here at once.
+    broadcast?.onRevoked((id) => this.cache.deleteWhere((info) => info.jti === id));
   }
 
   /** Resolves the verified token, or throws `InvalidTokenError` (401). */
@@ -68,9 +74,11 @@ export class AccessTokenVerifier {
     return this.verifyJwt(token, audience);
   }
 
-  /** Forgets a cached verification (after a revocation on this instance). */
+  /** Forgets a cached verification (after a revocation on this instance), and on the others with the `redis` option. */
   forget(token: string): void {
     this.cache.delete(token);
+    const id = accessTokenIdOf(token);
+    if (id) this.broadcast?.revoked(id);
   }
 
   private invalid(description?: string): InvalidTokenError {

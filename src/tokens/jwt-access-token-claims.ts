@@ -19,7 +19,8 @@ export interface JwtAccessTokenExpectations {
 
 /**
  * `jwtVerify` options for an RFC 9068 access token: an allowed algorithm, `typ` `at+jwt` (section 2.1), `iss`,
- * `aud`, `exp`/`iat`/`nbf` with the leeway, and every claim of section 2.2 present.
+ * `aud`, `exp`/`iat`/`nbf` with the leeway (`exp` not past, `nbf` and `iat` not in the future), and every claim of
+ * section 2.2 present.
  */
 export function jwtAccessTokenVerifyOptions(expected: JwtAccessTokenExpectations): JWTVerifyOptions {
   return {
@@ -28,6 +29,9 @@ export function jwtAccessTokenVerifyOptions(expected: JwtAccessTokenExpectations
     issuer: expected.issuer,
     audience: expected.audience,
     clockTolerance: expected.leeway,
+    // Only so that jose refuses an `iat` in the future beyond the leeway (a token from a clock that runs ahead);
+    // the token's age is bounded by its `exp`.
+    maxTokenAge: Number.MAX_SAFE_INTEGER,
     requiredClaims: REQUIRED_CLAIMS,
     currentDate: new Date(expected.now),
   };

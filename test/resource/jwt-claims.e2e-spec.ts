@@ -122,6 +122,7 @@ describe.each(testMatrix())('RFC 9068 JWT access tokens on %s/%s', (platform, db
       ['nbf as a string', { nbf: String(nowSeconds()) }],
       ['exp in the past beyond the leeway', { exp: nowSeconds() - 60 }],
       ['nbf in the future beyond the leeway', { nbf: nowSeconds() + 60 }],
+      ['iat in the future beyond the leeway (a clock running ahead)', { iat: nowSeconds() + 60 }],
       ['scope as an array', { scope: ['profile'] }],
       ['scope with a malformed token', { scope: 'profile "email"' }],
       ['client_id as a number', { client_id: 42 }],
@@ -136,8 +137,9 @@ describe.each(testMatrix())('RFC 9068 JWT access tokens on %s/%s', (platform, db
       expectInvalidToken(await me(await signAsServer(t, { payload })));
     });
 
-    it('accepts nbf within the leeway, and a fractional exp', async () => {
+    it('accepts nbf and iat within the leeway, and a fractional exp', async () => {
       expect((await me(await signAsServer(t, { claims: { nbf: nowSeconds() + 2 } }))).status).toBe(200);
+      expect((await me(await signAsServer(t, { claims: { iat: nowSeconds() + 2 } }))).status).toBe(200);
       expect((await me(await signAsServer(t, { claims: { exp: nowSeconds() + 600.5 } }))).status).toBe(200);
     });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,8 @@ export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
       purgeInterval: 0,
       // AUTHNEST_TEST_FAST_PATH=1 runs a suite again with the back-channel endpoints on the fast path (see .ci/run).
       ...(process.env.AUTHNEST_TEST_FAST_PATH === '1' ? { fastPath: true } : {}),
+      // AUTHNEST_TEST_REDIS_URL=redis://... runs a suite again with the `redis` option (apps on one database share keys).
+      ...(process.env.AUTHNEST_TEST_REDIS_URL ? { redis: { url: process.env.AUTHNEST_TEST_REDIS_URL, keyPrefix: `t${createHash('sha256').update('dataSource' in database ? String(Math.random()) : JSON.stringify(database)).digest('hex').slice(0, 12)}:` } } : {}),
       ...spec.options,
       database,
     } as AuthModuleOptions);

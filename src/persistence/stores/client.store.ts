@@ -39,8 +39,12 @@ export class ClientStore {
     this.authReads = new ReadBatcher((ids) => this.sql.selectIn('clientId', ids), (row) => row.clientId);
   }
 
-  /** The client as stored now (one constant, parameterised statement). */
+  /**
+   * The client as stored now (one constant, parameterised statement). An id with a NUL character is no stored id (a
+   * PostgreSQL text cannot hold one, and the query would fail): unknown, without asking the database.
+   */
   findById(clientId: string): Promise<ClientEntity | null> {
+    if (clientId.includes('\u0000')) return Promise.resolve(null);
     return this.sql.selectOne(this.byId, [clientId]);
   }
 

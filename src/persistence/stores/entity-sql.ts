@@ -1,4 +1,5 @@
 import { QueryFailedError, type DataSource, type EntityMetadata, type ObjectLiteral } from 'typeorm';
+import { isStorageUnavailable } from '../../errors/storage-unavailable.js';
 import { sha256Hex } from '../../internal/sha256.js';
 
 /** A column as the driver needs it: its name in SQL and in the entity, and TypeORM's metadata for value conversion. */
@@ -21,9 +22,14 @@ interface PostgresPool {
 }
 interface PostgresConnection {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: ObjectLiteral[] }>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
   /** With an error: the connection is closed instead of returned to the pool. */
   release(error?: Error): void;
 }
+
+/** A connection's `error` event while checked out: the statement running on it fails with the same error. */
+function ignoreConnectionError(): void {}
 
 /** An error the server answered with (a five-character SQLSTATE): the connection is still good. */
 function isServerError(error: unknown): boolean {
@@ -76,15 +82,22 @@ class StatementRunner {
     const pool = this.postgres();
     if (!pool) return (await this.dataSource.query(text, parameters)) as ObjectLiteral[];
     const connection = await pool.connect();
+    // pg-pool listens for a broken connection only while it is idle: checked out, an `error` event without a listener
+    // (the server restarting under a running statement) would be an uncaught exception and end the process. The
+    // statement fails with it anyway.
+    connection.on('error', ignoreConnectionError);
     let rows: ObjectLiteral[];
     try {
       ({ rows } = await connection.query({ name: this.nameOf(text), text, values: parameters }));
     } catch (error) {
       // pg-pool's own `query` would close the connection on any error, and its prepared statements with it; a
-      // constraint violation (a lost race) keeps it, as TypeORM's query runner does.
-      connection.release(isServerError(error) ? undefined : (error as Error));
+      // constraint violation (a lost race) keeps it, as TypeORM's query runner does; a server going away
+      // (57P01 and the like: `isStorageUnavailable`) does not.
+      connection.removeListener('error', ignoreConnectionError);
+      connection.release(isServerError(error) && !isStorageUnavailable(error) ? undefined : (error as Error));
       throw new QueryFailedError(text, parameters, error as Error);
     }
+    connection.removeListener('error', ignoreConnectionError);
     connection.release();
     return rows;
   }

@@ -39,4 +39,16 @@ describe('InsertBatcher', () => {
     expect((outcomes[1] as PromiseRejectedResult).reason).toEqual(new Error('duplicate key'));
     expect([...stored].sort()).toEqual([7, 8, 9]);
   });
+
+  it('fails every row of the statement at once, without a retry per row, when the storage is down or locked', async () => {
+    const statements: number[][] = [];
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    const batcher = new InsertBatcher<number>(async (rows) => {
+      statements.push([...rows]);
+      throw busy;
+    });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((row) => batcher.insert(row)));
+    expect(outcomes).toEqual([1, 2, 3].map(() => ({ status: 'rejected', reason: busy })));
+    expect(statements).toEqual([[1, 2, 3]]);
+  });
 });

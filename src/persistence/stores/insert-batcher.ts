@@ -1,4 +1,5 @@
 import { setImmediate as nodeSetImmediate } from 'node:timers';
+import { isStorageUnavailable } from '../../errors/storage-unavailable.js';
 
 /** Node's own `setImmediate`, taken at load: a test's fake timers installed later do not hold token issuance back. */
 const afterThisTurn = nodeSetImmediate;
@@ -16,7 +17,8 @@ interface Pending<E> {
  * Group commit: the rows asked for during one turn of the event loop are inserted together by one multi-row
  * statement (one transaction, one round trip), after the I/O of that turn. Each caller's promise settles only once
  * its row is committed, as with an insert of its own. When the shared statement fails (a duplicate key, say), each
- * row is inserted again on its own, so every caller gets its own outcome and no row fails for another's sake.
+ * row is inserted again on its own, so every caller gets its own outcome and no row fails for another's sake; when it
+ * fails because the storage is down or locked (`isStorageUnavailable`), every caller gets that failure at once.
  */
 export class InsertBatcher<E> {
   private queue: Pending<E>[] = [];
@@ -42,8 +44,11 @@ export class InsertBatcher<E> {
     if (batch.length === 1) return this.insertAlone(batch[0]!);
     try {
       await this.write(batch.map((pending) => pending.row));
-    } catch {
-      await Promise.all(batch.map((pending) => this.insertAlone(pending)));
+    } catch (error) {
+      // The storage down or locked fails every row alike: row by row would wait for the same lock (SQLite's busy
+      // wait holds the whole process) or connection once per row before failing each.
+      if (isStorageUnavailable(error)) for (const pending of batch) pending.reject(error);
+      else await Promise.all(batch.map((pending) => this.insertAlone(pending)));
       return;
     }
     for (const pending of batch) pending.resolve();

@@ -1,16 +1,25 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LessThan, type DataSource } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
 import { RateLimitEntity } from '../entities/rate-limit.entity.js';
+import { REDIS_UNAVAILABLE, type AuthRedis } from '../redis/auth-redis.js';
+import { AUTH_REDIS } from '../redis/redis.token.js';
+import { RedisRateLimits } from '../redis/redis-rate-limits.js';
 
-/** Fixed-window counters in the database, incremented atomically (one upsert statement). */
+/**
+ * Fixed-window counters in the database, incremented atomically (one upsert statement). With the `redis` option they
+ * are counted in Redis (same windows, one script); while Redis does not answer, here (the counts start again here:
+ * a client gets up to one more window's worth of attempts across an outage).
+ */
 @Injectable()
 export class RateLimitStore {
   private readonly dataSource: DataSource;
+  private readonly redis?: RedisRateLimits;
 
-  constructor(@Inject(AUTH_DATA_SOURCE) handle: AuthDataSource) {
+  constructor(@Inject(AUTH_DATA_SOURCE) handle: AuthDataSource, @Optional() @Inject(AUTH_REDIS) redis?: AuthRedis | null) {
     this.dataSource = handle.dataSource;
+    if (redis) this.redis = new RedisRateLimits(redis);
   }
 
   /**
@@ -18,6 +27,12 @@ export class RateLimitStore {
    * count in the current window (a new window starts at 1).
    */
   async hit(key: string, now: number, windowMs: number): Promise<number> {
+    const counted = await this.redis?.hit(key, now, windowMs);
+    if (counted !== undefined && counted !== REDIS_UNAVAILABLE) return counted;
+    return this.hitInDatabase(key, now, windowMs);
+  }
+
+  private async hitInDatabase(key: string, now: number, windowMs: number): Promise<number> {
     const postgres = this.dataSource.options.type === 'postgres';
     const table = this.dataSource.getMetadata('RateLimitEntity').tablePath;
     const [p1, p2, p3] = postgres ? ['$1', '$2', '$3'] : ['?', '?', '?'];
@@ -35,6 +50,11 @@ export class RateLimitStore {
 
   /** Clears a counter (after a successful login, for the account key). */
   async reset(key: string): Promise<void> {
+    // Both: a counter left in the database by an earlier outage must not count against the next one.
+    await Promise.all([this.redis?.reset(key), this.resetInDatabase(key)]);
+  }
+
+  private async resetInDatabase(key: string): Promise<void> {
     await this.dataSource.createQueryBuilder().delete().from('authnest_rate_limits').where('"key" = :key', { key }).execute();
   }
 

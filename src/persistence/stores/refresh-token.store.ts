@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { In, IsNull, LessThan, Not, type FindOptionsWhere, type Repository } from 'typeorm';
+import type BetterSqlite3 from 'better-sqlite3';
+import { In, IsNull, LessThan, Not, type DataSource, type FindOptionsWhere, type Repository } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../../auth.tokens.js';
 import type { AuthDataSource } from '../auth-data-source.js';
+import { AccessTokenEntity } from '../entities/access-token.entity.js';
 import { RefreshTokenEntity } from '../entities/refresh-token.entity.js';
 import { EntitySql } from './entity-sql.js';
 
@@ -9,6 +11,7 @@ import { EntitySql } from './entity-sql.js';
 @Injectable()
 export class RefreshTokenStore {
   private readonly repository: Repository<RefreshTokenEntity>;
+  private readonly dataSource: DataSource;
 
   /** Introspection and revocation look every presented token up here first: a constant statement. */
   private readonly sql: EntitySql<RefreshTokenEntity>;
@@ -16,6 +19,7 @@ export class RefreshTokenStore {
 
   constructor(@Inject(AUTH_DATA_SOURCE) handle: AuthDataSource) {
     this.repository = handle.dataSource.getRepository(RefreshTokenEntity);
+    this.dataSource = handle.dataSource;
     this.sql = new EntitySql(handle.dataSource, RefreshTokenEntity);
     this.byHash = this.sql.selectText(['tokenHash']);
   }
@@ -43,6 +47,33 @@ export class RefreshTokenStore {
   /** Revokes every live token of a grant (family); resolves how many. */
   async revokeGrant(grantId: string, now: number): Promise<number> {
     return (await this.repository.update({ grantId, revokedAt: IsNull() }, { revokedAt: now })).affected ?? 0;
+  }
+
+  /**
+   * Revokes a grant as one unit: every live refresh token of its family and every live access token issued from it,
+   * in one transaction, so a process that dies between the two (or a connection that drops) never leaves the family
+   * revoked and its access tokens accepted. On SQLite both statements run synchronously in one immediate transaction
+   * on the driver's one connection (no other statement of this process can come between them). Resolves the counts.
+   */
+  async revokeGrantWithAccessTokens(grantId: string, now: number): Promise<{ refresh: number; access: number }> {
+    const sqlite = this.sqliteConnection();
+    if (sqlite) {
+      const update = (entity: typeof RefreshTokenEntity | typeof AccessTokenEntity) =>
+        sqlite.prepare(`UPDATE "${this.dataSource.getMetadata(entity).tablePath}" SET "revoked_at" = ? WHERE "grant_id" = ? AND "revoked_at" IS NULL`);
+      const revoke = () => ({ refresh: update(RefreshTokenEntity).run(now, grantId).changes, access: update(AccessTokenEntity).run(now, grantId).changes });
+      // Inside a transaction TypeORM has open on the connection, the statements are part of it.
+      return sqlite.inTransaction ? revoke() : sqlite.transaction(revoke).immediate();
+    }
+    return this.dataSource.transaction(async (manager) => ({
+      refresh: (await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now })).affected ?? 0,
+      access: (await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now })).affected ?? 0,
+    }));
+  }
+
+  /** better-sqlite3's connection while the DataSource is open on it (statements on it run synchronously). */
+  private sqliteConnection(): BetterSqlite3.Database | undefined {
+    if (this.dataSource.options.type !== 'better-sqlite3' || !this.dataSource.isInitialized) return undefined;
+    return (this.dataSource.driver as unknown as { databaseConnection?: BetterSqlite3.Database }).databaseConnection;
   }
 
   /** The grants made in a login session, with their scopes (a family keeps its grant's scopes). */

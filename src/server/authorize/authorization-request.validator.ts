@@ -47,7 +47,7 @@ export class AuthorizationRequestValidator {
     if (clientId === undefined) return { kind: 'page-error', description: 'The request names no client (client_id is missing).' };
     const client = await this.clients.findById(clientId);
     if (!client || client.disabled) return { kind: 'page-error', description: 'The client is unknown or disabled.' };
-    const redirect = this.redirectUriOf(client, params.redirect_uri);
+    const redirect = this.redirectUriOf(client, params.redirect_uri, (params.scope ?? '').split(' ').includes('openid'));
     if (typeof redirect === 'string') return { kind: 'page-error', description: redirect };
 
     const responseMode = responseModeOf(params.response_mode);
@@ -67,12 +67,14 @@ export class AuthorizationRequestValidator {
 
   /**
    * Exact string comparison with the registered URIs (RFC 9700 section 4.1.3): no case folding, no
-   * default-port or percent-decoding normalisation. Omitted: the client's only URI, if it has exactly one.
+   * default-port or percent-decoding normalisation. Omitted: the client's only URI, if it has exactly one, except in
+   * an OpenID request, where redirect_uri is REQUIRED (OpenID Connect Core section 3.1.2.1).
    */
-  private redirectUriOf(client: ClientEntity, sent: string | undefined): { uri: string; sent: boolean } | string {
+  private redirectUriOf(client: ClientEntity, sent: string | undefined, openId: boolean): { uri: string; sent: boolean } | string {
     if (sent !== undefined) {
       return client.redirectUris.includes(sent) ? { uri: sent, sent: true } : 'The redirect URI is not registered for this client.';
     }
+    if (openId) return 'An OpenID Connect request must name its redirect URI (redirect_uri is missing).';
     const [only, ...others] = client.redirectUris;
     if (only !== undefined && others.length === 0) return { uri: only, sent: false };
     return 'The request must name one of the redirect URIs registered for this client (redirect_uri is missing).';

@@ -22,10 +22,9 @@ export class GrantRevocationService {
     private readonly clock: Clock,
   ) {}
 
+  /** Revokes the grant's refresh and access tokens in one transaction: never one kind without the other. */
   async revokeGrant(grantId: string, reason: GrantRevocationReason): Promise<void> {
-    const now = this.clock.now();
-    const refresh = await this.refreshTokens.revokeGrant(grantId, now);
-    const access = await this.accessTokens.revokeGrant(grantId, now);
+    const { refresh, access } = await this.refreshTokens.revokeGrantWithAccessTokens(grantId, this.clock.now());
     this.logger.warn(`Grant revoked (${reason}): ${refresh} refresh and ${access} access tokens`);
   }
 

@@ -14,6 +14,8 @@ export type AuthorizationParameterSource =
   | { kind: 'refused'; description: string };
 
 const UNSUPPORTED = 'The request_uri is not supported: only a request_uri from the pushed authorization request endpoint is accepted (request_uri_not_supported).';
+/** OpenID Connect Core section 6.1: a server without request objects refuses them, never ignores them. */
+const REQUEST_OBJECT = 'Request objects (the request parameter) are not supported (request_not_supported).';
 const INVALID = 'The request_uri is unknown, expired, already used or of another client (invalid_request_uri).';
 
 /**
@@ -30,6 +32,7 @@ export class PushedRequestResolver {
   ) {}
 
   async resolve(params: FormParameters): Promise<AuthorizationParameterSource> {
+    if (params.request !== undefined) return { kind: 'refused', description: REQUEST_OBJECT };
     const requestUri = params.request_uri;
     if (requestUri === undefined) return { kind: 'parameters', params, pushed: false };
     if (!isPushedRequestUri(requestUri)) return { kind: 'refused', description: UNSUPPORTED };

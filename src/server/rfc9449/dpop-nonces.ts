@@ -10,8 +10,9 @@ export function dpopNonceKey(secret: string): Buffer {
  * Server-provided DPoP nonces (RFC 9449 section 8) that every instance agrees on without storing anything: the nonce
  * of a time window is the HMAC of the window's number under a key derived from the encryption secret. A nonce is
  * accepted during its window and the next, so one handed out just before a window ends still works for a full
- * `lifetime`. Nonces are unpredictable without the secret; within a window one nonce serves every client (the proof's
- * own `jti` and `iat` keep each proof single-use and fresh).
+ * `lifetime`; and, within `leeway` seconds before a window begins, that window's, so one handed out by an instance
+ * whose clock runs up to `leeway` ahead works here too. Nonces are unpredictable without the secret; within a window
+ * one nonce serves every client (the proof's own `jti` and `iat` keep each proof single-use and fresh).
  */
 export class DpopNonces {
   constructor(
@@ -20,6 +21,8 @@ export class DpopNonces {
     private readonly lifetime: number,
     /** Seconds since the epoch. */
     private readonly nowSeconds: () => number,
+    /** Seconds another instance's clock may be ahead of this one's (`dpop.leeway`). */
+    private readonly leeway = 0,
   ) {}
 
   /** The nonce to hand out now. */
@@ -27,18 +30,19 @@ export class DpopNonces {
     return this.nonceOf(this.window());
   }
 
-  /** Whether a proof's nonce is this window's or the previous one's. */
+  /** Whether a proof's nonce is this window's, the previous one's, or (within `leeway` of its start) the next one's. */
   isValid(nonce: string | undefined): boolean {
     if (nonce === undefined) return false;
     const window = this.window();
-    // Both compared, always: the time taken does not tell which window matched.
+    // All compared, always: the time taken does not tell which window matched.
     const current = constantTimeEqual(nonce, this.nonceOf(window));
     const previous = constantTimeEqual(nonce, this.nonceOf(window - 1));
-    return current || previous;
+    const ahead = constantTimeEqual(nonce, this.nonceOf(this.window(this.leeway)));
+    return current || previous || ahead;
   }
 
-  private window(): number {
-    return Math.floor(this.nowSeconds() / this.lifetime);
+  private window(aheadSeconds = 0): number {
+    return Math.floor((this.nowSeconds() + aheadSeconds) / this.lifetime);
   }
 
   private nonceOf(window: number): string {

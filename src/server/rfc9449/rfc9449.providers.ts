@@ -23,7 +23,7 @@ export const dpopProviders: Provider[] = [
     inject: [AUTH_OPTIONS, NonceStore, Clock, ENCRYPTION_SECRET],
     useFactory: (options: ResolvedAuthOptions, nonces: NonceStore, clock: Clock, secret: string): DpopProofChecker => {
       const { dpop } = options;
-      const serverNonces = dpop.requireNonce ? new DpopNonces(dpopNonceKey(secret), dpop.nonceLifetime, () => clock.nowSeconds()) : undefined;
+      const serverNonces = dpop.requireNonce ? new DpopNonces(dpopNonceKey(secret), dpop.nonceLifetime, () => clock.nowSeconds(), dpop.leeway) : undefined;
       return new DpopProofChecker(dpop, new DatabaseReplayStore(nonces), clock, serverNonces);
     },
   },

@@ -38,7 +38,7 @@ export class RedisServer {
       const port = await freePort();
       const dir = mkdtempSync(join(tmpdir(), 'authnest-redis-'));
       try {
-        return new RedisServer(await launch(port, dir), port, dir);
+        return new RedisServer(await launchRedis(port, dir), port, dir);
       } catch (error) {
         rmSync(dir, { recursive: true, force: true });
         lastError = error as Error; // most likely the port was taken between freePort and listen: try another
@@ -57,9 +57,12 @@ export class RedisServer {
   }
 }
 
-/** Starts redis-server on `port` and resolves once it accepts connections (its log says so). */
-function launch(port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];
+/**
+ * Starts redis-server on `port` without persistence, in `dir` (`extraArgs`: e.g. `['--requirepass', 'pw']`), and
+ * resolves once it accepts connections (its log says so). Killed when this process exits.
+ */
+export function launchRedis(port: number, dir: string, extraArgs: string[] = []): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...extraArgs];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { AUTH_OPTIONS } from '../../../auth.tokens.js';
 import { Clock } from '../../../internal/clock.js';
+import { UpstreamError } from '../../../internal/outbound-http.js';
+import { postPublicForm } from '../../../internal/public-fetch.js';
 import { randomToken } from '../../../internal/random.js';
 import { LOGOUT_TOKEN_TTL } from '../../../options/resolve-signing-options.js';
 import type { ResolvedAuthOptions } from '../../../options/resolved-options.js';
@@ -64,20 +66,34 @@ export class BackchannelLogout {
     const timeoutMs = this.options.oidc.backchannelLogoutTimeoutMs;
     try {
       const body = new URLSearchParams({ logout_token: await this.logoutToken(session, client) }).toString();
-      const response = await fetch(client.backchannelLogoutUri, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await response.body?.cancel().catch(() => undefined);
-      if (response.status === 200 || response.status === 204) return true;
-      this.logger.warn(`Back-channel logout of client ${client.clientId} answered HTTP ${response.status}`);
+      const status = await this.post(client, body, timeoutMs);
+      if (status === 200 || status === 204) return true;
+      this.logger.warn(`Back-channel logout of client ${client.clientId} answered HTTP ${status}`);
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'could not be reached';
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.message.startsWith('did not answer'));
+      const reason = timedOut ? `no answer within ${timeoutMs} ms` : error instanceof UpstreamError ? error.reason : 'could not be reached';
       this.logger.warn(`Back-channel logout of client ${client.clientId}: ${reason}`);
     }
     return false;
+  }
+
+  /**
+   * POSTs the form without following redirects. The URI of a dynamically registered client is anyone's: its address is
+   * checked when connecting (a public name may resolve to a private address), unless private URIs are allowed
+   * (`clientAssertions.allowPrivateJwksUri`). URIs the operator configured are trusted.
+   */
+  private async post(client: ClientEntity & { backchannelLogoutUri: string }, body: string, timeoutMs: number): Promise<number> {
+    if (client.registeredAt !== null) {
+      return postPublicForm(client.backchannelLogoutUri, body, { timeoutMs, allowPrivate: this.options.clientAssertions.allowPrivateJwksUri });
+    }
+    const response = await fetch(client.backchannelLogoutUri, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel().catch(() => undefined);
+    return response.status;
   }
 }
