@@ -224,7 +224,9 @@ export async function sendFuzz(
     const cause = error instanceof Error && error.cause instanceof Error ? `${error.cause.name}: ${error.cause.message}` : String(error);
     throw new Error(`the request failed without an answer (${cause}):\n${head.join('\n')}`);
   });
-  const headBytes = Buffer.byteLength(`${spec.method} ${url} HTTP/1.1`) + [...headers].reduce((sum, [name, value]) => sum + name.length + Buffer.byteLength(value, 'latin1') + 4, 0);
+  // As sent: the request target as the URL parser encodes it (spaces, `[`, non-ASCII become %XX), then the headers.
+  const target = new URL(url);
+  const headBytes = Buffer.byteLength(`${spec.method} ${target.pathname}${target.search} HTTP/1.1`) + [...headers].reduce((sum, [name, value]) => sum + name.length + Buffer.byteLength(value, 'latin1') + 4, 0);
   const summary = [
     ...head,
     withBody ? `body(${spec.body.kind}, ${bytes.length} bytes): ${shown(bytes.toString('latin1'))}` : 'no body',
