@@ -15,7 +15,10 @@ export default defineConfig({
   ],
   resolve: {
     // The sample imports the package by name, as a user would; tests run it from source.
-    alias: { authnest: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    alias: [
+      { find: /^authnest$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+      { find: /^authnest\/(testing|health)$/, replacement: fileURLToPath(new URL('./src/$1/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['src/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],

@@ -6,6 +6,7 @@ import { MeController } from './api/me.controller.js';
 import { PostsController } from './api/posts.controller.js';
 import { DEMO_API, DEMO_CLIENT, DEMO_DEVICE, DEMO_SPA, ISSUER, SAMPLE_SCOPES } from './sample.config.js';
 import { SampleDatabaseModule } from './sample-database.module.js';
+import { sampleAuthnestConfig, sampleSecretFile } from './sample-authnest-config.js';
 import { SampleUsersModule } from './users/sample-users.module.js';
 
 @Module({
@@ -14,14 +15,17 @@ import { SampleUsersModule } from './users/sample-users.module.js';
     SampleUsersModule,
     AuthModule.forRootAsync({
       inject: [DataSource],
-      useFactory: (dataSource: DataSource) => ({
+      useFactory: async (dataSource: DataSource) => ({
         issuer: ISSUER,
         database: { dataSource },
         scopes: SAMPLE_SCOPES,
         clients: [DEMO_CLIENT, DEMO_SPA, DEMO_DEVICE, DEMO_API],
-        signing: { encryptionSecret: process.env.AUTHNEST_ENCRYPTION_SECRET, secretFile: 'data/.authnest/secret.key' },
+        // The secret the admin CLI reads too: AUTHNEST_ENCRYPTION_SECRET (or AUTHNEST_CONFIG's), else a development file.
+        signing: { encryptionSecret: (await sampleAuthnestConfig()).encryptionSecret, secretFile: sampleSecretFile(await sampleAuthnestConfig()) },
         // Several instances on one PostgreSQL: a shared Redis for replay checks and rate limits (optional).
         ...(process.env.REDIS_URL ? { redis: { url: process.env.REDIS_URL } } : {}),
+        // X-Request-Id on every response, in authnest's log lines and events (off by default: it costs on Node 20).
+        requestIds: { enabled: true },
       }),
     }),
   ],

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { DOCS_PATH, setupDocs } from './docs.js';
 import { ISSUER, PORT } from './sample.config.js';
 
 /** Boots the sample on Express, or on Fastify with SAMPLE_PLATFORM=fastify. */
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   mkdirSync('data', { recursive: true });
   const app = await createApp();
   app.enableShutdownHooks();
+  setupDocs(app);
   await app.listen(PORT, process.env.HOST ?? '127.0.0.1');
   new Logger('sample').log(`authnest sample listening on ${ISSUER}`);
   console.log(`
@@ -30,6 +32,7 @@ Get a token (demo client, demo secret) and call the API:
   curl -H "Authorization: Bearer $TOKEN" ${ISSUER}/api/posts
 
 Metadata: ${ISSUER}/.well-known/oauth-authorization-server   JWKS: ${ISSUER}/oauth/jwks
+API docs (Swagger UI): ${ISSUER}/${DOCS_PATH}   OpenAPI document: ${ISSUER}/${DOCS_PATH}-json
 `);
 }
 

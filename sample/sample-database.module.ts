@@ -1,13 +1,14 @@
 import { Global, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { applyMigrations, authnestEntities, authnestMigrations, MIGRATIONS_TABLE, prepareSqliteConnection } from 'authnest';
 import { DataSource } from 'typeorm';
+import { sampleAuthnestConfig } from './sample-authnest-config.js';
 import { CreateSampleUsers1763900000100 } from './users/create-sample-users.migration.js';
 import { UserEntity } from './users/user.entity.js';
 
-/** The sample's own SQLite file (SAMPLE_DB overrides the path), shared with authnest. */
-export const SAMPLE_DB_PATH = process.env.SAMPLE_DB ?? 'data/authnest-sample.sqlite';
-
-/** One TypeORM DataSource for the app's tables and authnest's (PostgreSQL when DATABASE_URL is set), migrated at boot. */
+/**
+ * One TypeORM DataSource for the app's tables and authnest's, migrated at boot: the database of `sampleAuthnestConfig()`
+ * (the same the admin CLI reads): a SQLite file (data/authnest-sample.sqlite by default) or PostgreSQL.
+ */
 @Global()
 @Module({
   providers: [
@@ -19,12 +20,14 @@ export const SAMPLE_DB_PATH = process.env.SAMPLE_DB ?? 'data/authnest-sample.sql
           migrations: [...authnestMigrations, CreateSampleUsers1763900000100],
           migrationsTableName: MIGRATIONS_TABLE,
         };
-        const dataSource = process.env.DATABASE_URL
-          ? new DataSource({ ...common, type: 'postgres', url: process.env.DATABASE_URL })
-          : new DataSource({
+        const { database } = await sampleAuthnestConfig();
+        const dataSource =
+          database?.type === 'postgres'
+            ? new DataSource({ ...common, type: 'postgres', url: database.url, schema: database.schema })
+            : new DataSource({
               ...common,
               type: 'better-sqlite3',
-              database: SAMPLE_DB_PATH,
+              database: database?.path ?? 'authnest.sqlite',
               enableWAL: true,
               // synchronous = NORMAL and a larger WAL between checkpoints: see prepareSqliteConnection's notes.
               prepareDatabase: prepareSqliteConnection,

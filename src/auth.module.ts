@@ -4,6 +4,11 @@ import { AUTH_MODULE_OPTIONS, AuthModuleBase } from './auth.module-definition.js
 import { AUTH_DATA_SOURCE, AUTH_OPTIONS } from './auth.tokens.js';
 import { OAuthExceptionFilter } from './errors/oauth-exception.filter.js';
 import { Clock } from './internal/clock.js';
+import { AuthEvents } from './events/auth-events.service.js';
+import { auditProviders } from './audit/audit.providers.js';
+import { AuditTrail } from './audit/audit-trail.service.js';
+import { adminProviders } from './admin/admin.providers.js';
+import { AuthAdminService } from './admin/auth-admin.service.js';
 import type { AuthModuleOptions } from './options/auth-options.interface.js';
 import { resolveAuthOptions } from './options/resolve-options.js';
 import type { ResolvedAuthOptions } from './options/resolved-options.js';
@@ -32,6 +37,9 @@ import { ClientCredentialsGrant } from './server/rfc6749/grants/client-credentia
 import { GrantRegistry } from './server/rfc6749/grants/grant-registry.service.js';
 import { TokenEndpoint } from './server/rfc6749/token-endpoint.service.js';
 import { FastPath } from './server/fast-path/fast-path.service.js';
+import { RequestListener } from './server/request-listener.service.js';
+import { RequestIds } from './request-id/request-ids.service.js';
+import { AuthHealth } from './health/auth-health.service.js';
 import { TokenController } from './server/rfc6749/token.controller.js';
 import { JwksController } from './server/rfc7517/jwks.controller.js';
 import { MetadataController } from './server/rfc8414/metadata.controller.js';
@@ -72,7 +80,7 @@ const optionProviders: Provider[] = [
 ];
 
 /** Services other modules may inject (with `isGlobal: true`, everywhere). */
-const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, DPOP_BINDING, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, SigningKeys, TokenPurgeService, InteractionService, PageResponder, UserInfoService, LogoutService, ResourceIndicators];
+const exported = [AUTH_OPTIONS, Clock, AuthEvents, AuditTrail, AuthHealth, BearerAuthGuard, AuthnestPassportGuard, BEARER_TOKEN_VERIFIER, BEARER_REALM, DPOP_BINDING, AccessTokenVerifier, TokenService, ClientService, KeyStoreService, SigningKeys, TokenPurgeService, InteractionService, PageResponder, UserInfoService, LogoutService, ResourceIndicators, AuthAdminService];
 
 /**
  * The authorization server, token service and resource guards as one module:
@@ -97,6 +105,8 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     DataSourceLifecycle,
     ...redisProviders,
     Clock,
+    AuthEvents,
+    ...auditProviders,
     ClientStore,
     AccessTokenStore,
     SigningKeyStore,
@@ -130,6 +140,9 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     IntrospectionEndpoint,
     TokenEndpoint,
     FastPath,
+    RequestIds,
+    RequestListener,
+    AuthHealth,
     ServerMetadata,
     BearerAuthGuard,
     AuthnestBearerStrategy,
@@ -144,6 +157,7 @@ const exported = [AUTH_OPTIONS, Clock, BearerAuthGuard, AuthnestPassportGuard, B
     ...dpopProviders,
     ...tokenExchangeProviders,
     ...pushedAuthorizationProviders,
+    ...adminProviders,
     { provide: APP_FILTER, useClass: OAuthExceptionFilter },
   ],
   exports: exported,

@@ -97,3 +97,44 @@ export { OAuthUserInfo, type UserInfoReadOptions } from './client/login/session-
 export { AUTHNEST_OAUTH_SESSION, OAuthSessionStrategy, OAuthPassportGuard } from './client/passport/oauth-session.strategy.js';
 export { OAUTH_CLIENT_STORE, type OAuthClientStore } from './client/oauth-client-store.js';
 export { RedisClientStore } from './client/redis-client-store.js';
+export * from './events/auth-event-map.js';
+export { AuthEvents } from './events/auth-events.service.js';
+export type { AuditOptions } from './options/audit-options.interface.js';
+export { AuditTrail } from './audit/audit-trail.service.js';
+export type { AuditQuery, AuditRecord } from './audit/audit-record.js';
+export { currentRequestId } from './internal/request-context.js';
+export { AuthHealth } from './health/auth-health.service.js';
+export type * from './health/auth-health-report.js';
+export { AuthAdminService } from './admin/auth-admin.service.js';
+export { AuthAdminError, type AuthAdminErrorReason } from './admin/auth-admin.error.js';
+export type {
+  AdminClient,
+  AdminOperationOptions,
+  AdminRotateKeyOptions,
+  ClientChanges,
+  CreatedClient,
+  DisabledClient,
+  GrantOwner,
+  MigrationStatus,
+  NewClient,
+  RevokedGrants,
+  RotatedClientSecret,
+  SweptGrants,
+} from './admin/auth-admin.types.js';
+export {
+  addAuthnestOpenApi,
+  AUTHNEST_SECURITY,
+  AUTHNEST_SECURITY_SCHEMES,
+  AUTHNEST_OPENAPI_TAGS,
+  type AuthnestSecurityScheme,
+  type AuthnestOpenApiTag,
+  type OpenApiDocumentBuilder,
+} from './openapi/authnest-openapi.js';
+export {
+  AUTHNEST_ENV,
+  authModuleOptionsOf,
+  databaseFromEnvironment,
+  readAuthnestConfig,
+  type AuthnestConfig,
+  type ReadAuthnestConfigOptions,
+} from './options/authnest-config.js';

@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { CurrentToken, Public, RequireScope, UserInfoService, type AccessTokenInfo } from 'authnest';
+import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AUTHNEST_SECURITY, CurrentToken, Public, RequireScope, UserInfoService, type AccessTokenInfo } from 'authnest';
 
 /** `/api/me` (scope `openid` or `profile`), `/api/restricted` (scope `restricted`) and a public `/health`. */
 @Controller()
+@ApiTags('sample')
 export class MeController {
   constructor(private readonly userInfo: UserInfoService) {}
 
@@ -11,6 +13,8 @@ export class MeController {
    * (`openid profile email` gives name and email). Any other token: who it was issued to.
    */
   @Get('api/me')
+  @ApiOperation({ summary: 'Who the token is for (scope openid or profile)' })
+  @ApiSecurity(AUTHNEST_SECURITY.accessToken)
   @RequireScope(['openid'], ['profile'])
   async me(@CurrentToken() token: AccessTokenInfo): Promise<Record<string, unknown>> {
     const claims = await this.userInfo.claimsFor(token);
@@ -18,6 +22,8 @@ export class MeController {
   }
 
   @Get('api/restricted')
+  @ApiOperation({ summary: 'Needs scope restricted' })
+  @ApiSecurity(AUTHNEST_SECURITY.accessToken)
   @RequireScope('restricted')
   restricted(@CurrentToken('sub') sub: string): { message: string } {
     return { message: `restricted data for ${sub}` };
@@ -25,6 +31,7 @@ export class MeController {
 
   @Public()
   @Get('health')
+  @ApiOperation({ summary: 'Liveness (public)' })
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }

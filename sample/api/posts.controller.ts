@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { CurrentToken, RequireScope, type AccessTokenInfo } from 'authnest';
+import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AUTHNEST_SECURITY, CurrentToken, RequireScope, type AccessTokenInfo } from 'authnest';
 
 interface Post {
   id: number;
@@ -9,16 +10,21 @@ interface Post {
 
 /** Demo posts kept in memory: reading needs `posts:read`, writing `posts:write`. */
 @Controller('api/posts')
+@ApiTags('sample')
+@ApiSecurity(AUTHNEST_SECURITY.accessToken)
 export class PostsController {
   private readonly posts: Post[] = [{ id: 1, title: 'Hello from authnest', author: 'alice' }];
 
   @Get()
+  @ApiOperation({ summary: 'List posts (scope posts:read)' })
   @RequireScope('posts:read')
   list(): Post[] {
     return this.posts;
   }
 
   @Post()
+  @ApiOperation({ summary: 'Create a post (scope posts:write)' })
+  @ApiBody({ schema: { type: 'object', properties: { title: { type: 'string', example: 'Hello' } } } })
   @HttpCode(201)
   @RequireScope('posts:write')
   create(@Body() body: { title?: unknown }, @CurrentToken() token: AccessTokenInfo): Post {

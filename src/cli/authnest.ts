@@ -2,12 +2,19 @@
 import 'reflect-metadata';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { runKeysCli } from './keys/keys-cli.js';
-import { runMigrateCli } from './migrate.js';
+import { runProgram } from './cli-program.js';
+import type { CliContext } from './cli-run.js';
 
-/** `authnest migrate ...` (also without the word, as before) or `authnest keys ...`. Resolves the exit code. */
-export function runAuthnestCli(argv: readonly string[]): Promise<number> {
-  return argv[0] === 'keys' ? runKeysCli(argv) : runMigrateCli(argv);
+/**
+ * `authnest <command> ...` (see `authnest --help`): migrate, clients, keys, grants, purge. Resolves the exit code: 0
+ * done, 1 failed, 2 bad usage. `context` replaces the output, environment and clock (tests).
+ */
+export function runAuthnestCli(argv: readonly string[], context: Partial<CliContext> = {}): Promise<number> {
+  // Arguments that start with an option (`authnest --sqlite F`) are `migrate`'s, as in earlier versions.
+  const first = argv[0];
+  const legacyMigrate = first !== undefined && first.startsWith('-') && first !== '-h' && first !== '--help';
+  const args = legacyMigrate ? ['migrate', ...argv] : [...argv];
+  return runProgram(args, { output: context.output ?? console, env: context.env ?? process.env, clock: context.clock });
 }
 
 function invokedDirectly(): boolean {

@@ -8,15 +8,30 @@ export type PrivateJwk = Record<string, unknown> & { kty: string; d: string };
 
 /** Endpoints given by hand; each one set here wins over discovery. All https, or http on a loopback host. */
 export interface ProviderEndpoints {
-  /** @default the discovered `token_endpoint` */
+  /**
+   * The token endpoint.
+   * @default the discovered `token_endpoint`
+   */
   token?: string;
-  /** @default the discovered `authorization_endpoint` */
+  /**
+   * The authorization endpoint (browser login).
+   * @default the discovered `authorization_endpoint`
+   */
   authorization?: string;
-  /** @default the discovered `userinfo_endpoint` */
+  /**
+   * The UserInfo endpoint.
+   * @default the discovered `userinfo_endpoint`
+   */
   userinfo?: string;
-  /** @default the discovered `jwks_uri` */
+  /**
+   * The provider's JWK Set (ID token signatures).
+   * @default the discovered `jwks_uri`
+   */
   jwks?: string;
-  /** @default the discovered `revocation_endpoint` */
+  /**
+   * The revocation endpoint.
+   * @default the discovered `revocation_endpoint`
+   */
   revocation?: string;
 }
 
@@ -45,7 +60,10 @@ export interface OAuthProviderOptions {
    * @default undefined
    */
   issuer?: string;
-  /** @default {} (everything discovered) */
+  /**
+   * Endpoints given by hand; each one set here wins over discovery (https, or http on a loopback host).
+   * @default {} (everything discovered)
+   */
   endpoints?: ProviderEndpoints;
   /** This app's `client_id` at the provider. */
   clientId: string;

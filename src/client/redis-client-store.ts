@@ -1,6 +1,6 @@
-import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { DEFAULT_REDIS_KEY_PREFIX, type OAuthClientStore } from './oauth-client-store.js';
+import { AuthLogger } from '../internal/auth-logger.js';
 
 /** The Redis the OAuth client keeps its entries in, shared by every instance of the app. */
 export interface RedisClientStoreOptions {
@@ -51,7 +51,7 @@ export class RedisClientStore implements OAuthClientStore {
   }
 
   /** Connects to `options.url` (rejects, naming the host but no password, when it cannot). */
-  static async connect(options: RedisClientStoreOptions, logger = new Logger('authnest')): Promise<RedisClientStore> {
+  static async connect(options: RedisClientStoreOptions, logger = new AuthLogger()): Promise<RedisClientStore> {
     // Few retries per command: a request fails fast while Redis is away instead of waiting for it.
     const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectionName: 'authnest-client' });
     let reported = false;

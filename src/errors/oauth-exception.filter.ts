@@ -1,9 +1,10 @@
-import { ArgumentsHost, Catch, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { OAuthError } from './oauth-error.js';
 import { browserPathErrorPage } from '../server/interaction/http/browser-path-errors.js';
 import type { PageResponse } from '../server/interaction/http/page-response.js';
 import { protocolErrorHeaders, protocolErrorOf } from './protocol-error.js';
+import { AuthLogger } from '../internal/auth-logger.js';
 
 interface RequestLike {
   url?: string;
@@ -26,7 +27,7 @@ function requestPath(request: RequestLike): string {
  */
 @Catch()
 export class OAuthExceptionFilter extends BaseExceptionFilter {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   override catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') return super.catch(exception, host);

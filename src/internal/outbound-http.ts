@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { AuthLogger } from './auth-logger.js';
 
 /** Largest response body read from an issuer (metadata, JWKS, introspection, tokens); a larger one is a failure. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -94,7 +94,7 @@ export async function exchangeJson(
  * that is down does not turn every request into a log line.
  */
 export class OutboundHealth {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private failing = false;
 
   constructor(private readonly what: string) {}

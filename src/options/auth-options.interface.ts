@@ -9,10 +9,13 @@ import type { RegistrationOptions } from './registration-options.interface.js';
 import type { PushedAuthorizationOptions } from './pushed-authorization-options.interface.js';
 import type { ResourceServerOptions } from './resource-indicators-options.interface.js';
 import type { DpopOptions } from './dpop-options.interface.js';
+import type { AuditOptions } from './audit-options.interface.js';
 import type { AuthRedisOptions } from './redis-options.interface.js';
+import type { RequestIdOptions } from './request-id-options.interface.js';
 
 export type { ClientSeed } from './client-seed.interface.js';
 export type { AuthRedisOptions } from './redis-options.interface.js';
+export type { RequestIdOptions } from './request-id-options.interface.js';
 
 /** How an access token is represented on the wire. */
 export type AccessTokenFormat = 'jwt' | 'opaque';
@@ -37,7 +40,10 @@ export interface SqliteDatabaseOptions {
    * @default 'authnest.sqlite'
    */
   path?: string;
-  /** @default 'run' */
+  /**
+   * `run` applies pending migrations at boot; `check` refuses to boot while one is pending (run `authnest migrate`).
+   * @default 'run'
+   */
   migrations?: MigrationsMode;
 }
 
@@ -56,7 +62,11 @@ export interface PostgresDatabaseOptions {
    * @default 10
    */
   poolSize?: number;
-  /** @default 'run' */
+  /**
+   * `run` applies pending migrations at boot, under an advisory lock so instances booting together migrate in turn;
+   * `check` refuses to boot while one is pending (run `authnest migrate` before the deploy).
+   * @default 'run'
+   */
   migrations?: MigrationsMode;
 }
 
@@ -65,6 +75,7 @@ export interface PostgresDatabaseOptions {
  * entities and `authnestMigrations` in its migrations; authnest does not destroy it at shutdown.
  */
 export interface ExistingDataSourceOptions {
+  /** The host's initialized DataSource, listing `authnestEntities` and `authnestMigrations` (SQLite: with `prepareDatabase: prepareSqliteConnection`). */
   dataSource: DataSource;
   /**
    * `check` by default: the host runs its DataSource's migrations (authnest's among them); `run` lets authnest
@@ -79,13 +90,13 @@ export type AuthDatabaseOptions = SqliteDatabaseOptions | PostgresDatabaseOption
 /** Access-token issuance. */
 export interface AccessTokenOptions {
   /**
-   * `jwt`: RFC 9068 JWTs verified locally by resource servers; `opaque`: 256-bit random strings
-   * stored as SHA-256 hashes and checked against the database. Clients may override it.
+   * `jwt`: RFC 9068 JWTs verified locally by resource servers; `opaque`: the token's 22-character id, then 256
+   * random bits, stored as a SHA-256 hash and checked against the database. Clients may override it.
    * @default 'jwt'
    */
   format?: AccessTokenFormat;
   /**
-   * Lifetime in seconds.
+   * Lifetime in seconds (30 to 86400).
    * @default 3600
    */
   ttl?: number;
@@ -132,12 +143,14 @@ export interface SigningOptions {
 /** Resource-side verification (the bearer guard). */
 export interface ResourceOptions {
   /**
-   * Clock skew in seconds tolerated on `exp`, `iat` and `nbf`.
+   * Clock skew in seconds tolerated on `exp`, `iat` and `nbf` (at most 60). A JWT whose `iat` or `nbf` is further in
+   * the future is refused: keep instances' clocks within this.
    * @default 5
    */
   leeway?: number;
   /**
-   * Seconds a verified JWT access token is remembered (never past its `exp`); 0 disables the cache.
+   * Seconds a verified JWT access token is remembered (never past its `exp`); 0 disables the cache. Also the longest a
+   * JWT revoked by another instance is still accepted here.
    * @default 300
    */
   jwtCacheTtl?: number;
@@ -161,9 +174,16 @@ export interface AuthModuleOptions {
    * The issuer identifier: https (http only on localhost), no query or fragment. Endpoint URLs are built from it.
    */
   issuer: string;
-  /** @default { type: 'sqlite', path: 'authnest.sqlite' } */
+  /**
+   * Where clients, tokens and keys are kept: a SQLite file (`{ type: 'sqlite', path }`), PostgreSQL
+   * (`{ type: 'postgres', url, schema?, poolSize? }`) or a TypeORM DataSource of the host app (`{ dataSource }`).
+   * @default { type: 'sqlite', path: 'authnest.sqlite' }
+   */
   database?: AuthDatabaseOptions;
-  /** @default { format: 'jwt', ttl: 3600, audience: issuer } */
+  /**
+   * Access tokens: format, lifetime, audience.
+   * @default { format: 'jwt', ttl: 3600, audience: issuer }
+   */
   accessToken?: AccessTokenOptions;
   /**
    * Resource servers clients may ask tokens for with the `resource` parameter (RFC 8707); their tokens carry the
@@ -171,7 +191,10 @@ export interface AuthModuleOptions {
    * @default []
    */
   resources?: ResourceServerOptions[];
-  /** @default { algorithm: 'ES256' } */
+  /**
+   * Signing keys: algorithm, the secret that encrypts them at rest, rotation timing ([Signing keys and rotation](#signing-keys-and-rotation)).
+   * @default { algorithm: 'ES256', reloadInterval: 60, propagationDelay: 900 }
+   */
   signing?: SigningOptions;
   /**
    * Every scope the server knows; requests for others get `invalid_scope`.
@@ -183,7 +206,10 @@ export interface AuthModuleOptions {
    * @default []
    */
   clients?: ClientSeed[];
-  /** @default { leeway: 5, jwtCacheTtl: 300, opaqueCacheTtl: 0, realm: issuer } */
+  /**
+   * How the app's own guards verify tokens (`@RequireScope`, `BearerAuthGuard`).
+   * @default { leeway: 5, jwtCacheTtl: 300, opaqueCacheTtl: 0, realm: issuer }
+   */
   resource?: ResourceOptions;
   /**
    * Seconds a successfully verified client secret is remembered, so the token endpoint does not run
@@ -216,31 +242,67 @@ export interface AuthModuleOptions {
    * @default 3600
    */
   purgeInterval?: number;
-  /** @default { codeTtl: 60, pkce: 'all-clients', allowPlainPkce: false } */
+  /**
+   * The authorization endpoint: code lifetime and PKCE policy.
+   * @default { codeTtl: 60, pkce: 'all-clients', allowPlainPkce: false }
+   */
   authorization?: AuthorizationOptions;
-  /** @default { ttl: 1209600, absoluteTtl: 7776000, reuseGrace: 10 } */
+  /**
+   * Refresh tokens: lifetimes and the reuse grace window (they rotate on every use).
+   * @default { ttl: 1209600, absoluteTtl: 7776000, reuseGrace: 10 }
+   */
   refreshToken?: RefreshTokenOptions;
-  /** @default { mode: 'builtin', ttl: 600, sessionTtl: 86400 } */
+  /**
+   * The login and consent pages: builtin or the host's own, and how long interactions and sessions last.
+   * @default { mode: 'builtin', ttl: 600, sessionTtl: 86400 }
+   */
   interaction?: InteractionOptions;
-  /** @default { perAccount: { max: 10, window: 900 }, perAddress: { max: 50, window: 900 } } */
+  /**
+   * Login attempts allowed per username and per client address (in the database, or in Redis with `redis`).
+   * @default { perAccount: { max: 10, window: 900 }, perAddress: { max: 50, window: 900 } }
+   */
   loginRateLimit?: LoginRateLimitOptions;
-  /** @default { idTokenTtl: 3600, requireNonce: false, scopeClaimsInIdToken: false, scopeClaims: {}, backchannelLogoutTimeoutMs: 5000 } */
+  /**
+   * OpenID Connect: ID tokens, nonces, claims by scope, pairwise subjects, back-channel logout.
+   * @default { idTokenTtl: 3600, requireNonce: false, scopeClaimsInIdToken: false, scopeClaims: {}, backchannelLogoutTimeoutMs: 5000 }
+   */
   oidc?: OpenIdOptions;
-  /** @default { codeTtl: 600, interval: 5, userCodeLength: 8, verificationUri: `<issuer>/oauth/device`, userCodeRateLimit: { perAddress: { max: 30, window: 900 }, perBrowser: { max: 10, window: 900 } } } */
+  /**
+   * The device authorization grant (RFC 8628): code lifetime, polling interval, user codes and their rate limits.
+   * @default { codeTtl: 600, interval: 5, userCodeLength: 8, verificationUri: `<issuer>/oauth/device`, userCodeRateLimit: { perAddress: { max: 30, window: 900 }, perBrowser: { max: 10, window: 900 } } } */
   deviceFlow?: DeviceFlowOptions;
-  /** @default { maxLifetime: 300, jwksCacheTtl: 300, jwksTimeoutMs: 2500, allowPrivateJwksUri: false } */
+  /**
+   * JWT client authentication (`private_key_jwt`, `client_secret_jwt`) and the JWT bearer grant's assertions:
+   * lifetime bound and how clients' `jwksUri` documents are fetched.
+   * @default { maxLifetime: 300, jwksCacheTtl: 300, jwksTimeoutMs: 2500, allowPrivateJwksUri: false }
+   */
   clientAssertions?: ClientAssertionOptions;
-  /** @default { issuers: [] } */
+  /**
+   * The JWT bearer grant (RFC 7523 section 2.1): the issuers whose assertions are trusted.
+   * @default { issuers: [] }
+   */
   jwtBearer?: JwtBearerOptions;
-  /** @default { mode: 'disabled' } (see `RegistrationOptions` for every default) */
+  /**
+   * Dynamic client registration (RFC 7591, RFC 7592): off, open, or with initial access tokens.
+   * @default { mode: 'disabled' } (see `RegistrationOptions` for every default)
+   */
   registration?: RegistrationOptions;
-  /** @default { ttl: 60, required: false } */
+  /**
+   * Pushed authorization requests (RFC 9126).
+   * @default { ttl: 60, required: false }
+   */
   par?: PushedAuthorizationOptions;
   /**
    * DPoP (RFC 9449): off until set; `{}` turns it on with every default.
    * @default undefined (off); when set: { required: false, requireNonce: false, nonceLifetime: 300, proofMaxAge: 60, leeway: 15, algorithms: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA', 'Ed25519'], resourceOrigin: the issuer's origin }
    */
   dpop?: DpopOptions;
+  /**
+   * The audit table: authnest's events (tokens issued and revoked, failed client authentications, logins, consents,
+   * registrations, key rotations) written to `authnest_audit_events`, read with `AuditTrail.list()`.
+   * @default { store: false, retention: 7776000 (90 days), events: every event }
+   */
+  audit?: AuditOptions;
   /**
    * A Redis shared by several instances (on one PostgreSQL): replay checks (DPoP proofs, client assertions, OpenID
    * Connect nonces) and rate limits go there first, with the database as the fallback and the record, and access-token
@@ -249,4 +311,10 @@ export interface AuthModuleOptions {
    * @default undefined (everything in the database); when set: { keyPrefix: 'authnest:', connectTimeout: 2000, commandTimeout: 200 }
    */
   redis?: AuthRedisOptions;
+  /**
+   * Request ids: each request gets one (the caller's `X-Request-Id` when safe to echo, else a fresh random one),
+   * echoed in the response, readable with `currentRequestId()`, carried by events and prefixed to authnest's logs.
+   * @default { enabled: false, header: 'x-request-id', trustIncoming: true }
+   */
+  requestIds?: RequestIdOptions;
 }

@@ -29,7 +29,9 @@ import { RegistrationOptionsSchema } from './registration-options.schema.js';
 import { PushedAuthorizationOptionsSchema } from './pushed-authorization-options.schema.js';
 import { ResourceServerSchema } from './resource-indicators-options.schema.js';
 import { DpopOptionsSchema } from './dpop-options.schema.js';
+import { AuditOptionsSchema } from './audit-options.schema.js';
 import { AuthRedisOptionsSchema } from './redis-options.schema.js';
+import { RequestIdOptionsSchema } from './request-id-options.schema.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 const CLIENT_ID = /^[\x21-\x7E]+$/;
@@ -128,6 +130,8 @@ export class AuthModuleOptionsSchema {
   @IsOptional() @ValidateNested() @Type(() => RegistrationOptionsSchema) registration?: RegistrationOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => PushedAuthorizationOptionsSchema) par?: PushedAuthorizationOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => DpopOptionsSchema) dpop?: DpopOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => AuditOptionsSchema) audit?: AuditOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => JwtBearerOptionsSchema) jwtBearer?: JwtBearerOptionsSchema;
   @IsOptional() @ValidateNested() @Type(() => AuthRedisOptionsSchema) redis?: AuthRedisOptionsSchema;
+  @IsOptional() @ValidateNested() @Type(() => RequestIdOptionsSchema) requestIds?: RequestIdOptionsSchema;
 }

@@ -5,6 +5,7 @@ export type ClientPublicJwk = JWK;
 
 /** A client's public keys (RFC 7517 section 5), for `private_key_jwt`. */
 export interface ClientJwks {
+  /** Public JWKs only (`kty` and the public members); a private or symmetric key is refused at boot. */
   keys: ClientPublicJwk[];
 }
 

@@ -4,7 +4,7 @@ import type { AccessTokenFormat, ClientAuthMethod } from './auth-options.interfa
 
 /** A client created or updated at boot (demo and fixed first-party clients). */
 export interface ClientSeed {
-  /** The `client_id`. */
+  /** The `client_id`: printable ASCII, no spaces. */
   clientId: string;
   /**
    * The secret of a confidential client; stored only as a scrypt hash (and, for `client_secret_jwt`, which needs
@@ -19,7 +19,7 @@ export interface ClientSeed {
    */
   name?: string;
   /**
-   * Authentication methods this client may use at the token endpoint.
+   * Authentication methods this client may use at the token endpoint (and the other back-channel endpoints); enforced.
    * @default ['client_secret_basic'] (['private_key_jwt'] with `jwks` or `jwksUri`, ['none'] without a secret)
    */
   authMethods?: ClientAuthMethod[];
@@ -40,7 +40,7 @@ export interface ClientSeed {
    */
   tokenEndpointAuthSigningAlg?: string;
   /**
-   * Grant types this client may use.
+   * Grant types this client may use; each must be a grant of the server.
    * @default ['client_credentials']
    */
   grantTypes?: string[];
@@ -55,7 +55,7 @@ export interface ClientSeed {
    */
   defaultScopes?: string[];
   /**
-   * Registered redirect URIs (used by the authorization endpoint).
+   * Registered redirect URIs, matched exactly (https, or http on a loopback host).
    * @default []
    */
   redirectUris?: string[];
@@ -76,7 +76,7 @@ export interface ClientSeed {
    */
   resources?: string[];
   /**
-   * A first-party client the server's owner trusts: users are not asked for consent.
+   * A first-party client the server's owner trusts: users are not asked for consent (unless `prompt=consent`).
    * @default false
    */
   firstParty?: boolean;

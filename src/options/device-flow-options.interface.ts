@@ -42,6 +42,9 @@ export interface DeviceFlowOptions {
    * @default `<issuer>/oauth/device`
    */
   verificationUri?: string;
-  /** @default { perAddress: { max: 30, window: 900 }, perBrowser: { max: 10, window: 900 } } */
+  /**
+   * User-code entries allowed on the verification page per client address and per browser, right or wrong.
+   * @default { perAddress: { max: 30, window: 900 }, perBrowser: { max: 10, window: 900 } }
+   */
   userCodeRateLimit?: UserCodeRateLimitOptions;
 }

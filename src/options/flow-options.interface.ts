@@ -86,7 +86,7 @@ export interface LoginRateLimitOptions {
    */
   perAccount?: RateLimitWindow;
   /**
-   * Attempts per client address.
+   * Attempts per client address (the platform's `request.ip`: configure trust proxy behind a proxy).
    * @default { max: 50, window: 900 }
    */
   perAddress?: RateLimitWindow;

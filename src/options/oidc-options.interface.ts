@@ -6,7 +6,7 @@ export type SubjectType = 'public' | 'pairwise';
 /** ID tokens, claims and logout. OpenID Connect is on for clients allowed the `openid` scope. */
 export interface OpenIdOptions {
   /**
-   * Lifetime of an ID token in seconds; a nonce is remembered (and refused when reused by the same client) as long.
+   * Lifetime of an ID token in seconds (60 to 86400); a nonce is remembered (and refused when reused by the same client) as long.
    * @default 3600
    */
   idTokenTtl?: number;

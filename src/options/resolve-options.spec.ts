@@ -75,6 +75,8 @@ describe('resolveAuthOptions defaults', () => {
         algorithms: ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA', 'Ed25519'],
         resourceOrigin: 'https://auth.example.com',
       },
+      audit: { store: false, retention: 7_776_000 },
+      requestIds: { enabled: false, header: 'x-request-id', trustIncoming: true },
       purgeInterval: 3600,
       production: false,
       authorization: { codeTtl: 60, pkce: 'all-clients', allowPlainPkce: false },

@@ -11,7 +11,9 @@ import { resolveRegistrationOptions } from './resolve-registration-options.js';
 import { resolveResourceIndicators } from './resolve-resource-indicators.js';
 import { resolvePushedAuthorizationOptions } from './resolve-pushed-authorization-options.js';
 import { resolveDpopOptions } from './resolve-dpop-options.js';
+import { resolveAuditOptions } from './resolve-audit-options.js';
 import { resolveRedisOptions } from './resolve-redis-options.js';
+import { resolveRequestIdOptions } from './resolve-request-id-options.js';
 import { resolveOpenIdClient, resolveOpenIdOptions } from './resolve-oidc-options.js';
 import type { ResolvedAuthOptions, ResolvedClientSeed, ResolvedDatabase } from './resolved-options.js';
 import { validationProblems } from './validation-problems.js';
@@ -162,8 +164,10 @@ export function resolveAuthOptions(raw: AuthModuleOptions, env: NodeJS.ProcessEn
     registration,
     par: resolvePushedAuthorizationOptions(raw),
     dpop,
+    audit: resolveAuditOptions(raw),
     jwtBearer: { issuers: jwtBearerIssuers },
     redis,
+    requestIds: resolveRequestIdOptions(raw),
     production,
   };
 }

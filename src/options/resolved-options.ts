@@ -8,7 +8,9 @@ import type { ResolvedRegistrationOptions } from './resolve-registration-options
 import type { ResolvedResource } from './resolve-resource-indicators.js';
 import type { ResolvedPushedAuthorizationOptions } from './resolve-pushed-authorization-options.js';
 import type { ResolvedDpopOptions } from './resolve-dpop-options.js';
+import type { ResolvedAuditOptions } from './resolve-audit-options.js';
 import type { ResolvedRedisOptions } from './resolve-redis-options.js';
+import type { ResolvedRequestIdOptions } from './resolve-request-id-options.js';
 
 /** A client seed with every default applied. */
 export interface ResolvedClientSeed {
@@ -103,8 +105,10 @@ export interface ResolvedAuthOptions extends ResolvedFlowOptions {
   registration: ResolvedRegistrationOptions;
   par: ResolvedPushedAuthorizationOptions;
   dpop: ResolvedDpopOptions;
+  audit: ResolvedAuditOptions;
   jwtBearer: { issuers: ResolvedJwtBearerIssuer[] };
   /** Undefined without the `redis` option. */
   redis?: ResolvedRedisOptions;
+  requestIds: ResolvedRequestIdOptions;
   production: boolean;
 }

@@ -85,7 +85,10 @@ export interface AuthResourceModuleOptions {
    * @default 5
    */
   leeway?: number;
-  /** @default { refetchInterval: 60, cacheTtl: 600 }, `uri` discovered */
+  /**
+   * Where the issuer's signing keys come from and how long they are trusted.
+   * @default { refetchInterval: 60, cacheTtl: 600 }, `uri` discovered
+   */
   jwks?: RemoteJwksOptions;
   /**
    * Introspection of opaque access tokens.

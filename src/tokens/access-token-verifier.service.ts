@@ -81,6 +81,15 @@ export class AccessTokenVerifier {
     if (id) this.broadcast?.revoked(id);
   }
 
+  /**
+   * Forgets every cached verification that `matches` (after revoking many tokens at once, e.g. all of a user's or a
+   * client's), and tells the other instances the revoked `ids` with the `redis` option.
+   */
+  forgetMatching(matches: (info: AccessTokenInfo) => boolean, ids: readonly string[] = []): void {
+    this.cache.deleteWhere(matches);
+    for (const id of ids) this.broadcast?.revoked(id);
+  }
+
   private invalid(description?: string): InvalidTokenError {
     return new InvalidTokenError(this.options.resource.realm, description);
   }

@@ -1,7 +1,8 @@
-import { Logger, type Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { resolveEncryptionSecret } from './encryption-secret.js';
+import { AuthLogger } from '../internal/auth-logger.js';
 
 /**
  * DI token of the resolved encryption secret (`signing.encryptionSecret` or the development secret file),
@@ -12,5 +13,5 @@ export const ENCRYPTION_SECRET = Symbol('authnest:encryption-secret');
 export const encryptionSecretProvider: Provider = {
   provide: ENCRYPTION_SECRET,
   inject: [AUTH_OPTIONS],
-  useFactory: (options: ResolvedAuthOptions): string => resolveEncryptionSecret(options, new Logger('authnest')),
+  useFactory: (options: ResolvedAuthOptions): string => resolveEncryptionSecret(options, new AuthLogger()),
 };

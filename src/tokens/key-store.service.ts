@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { CryptoKey, JWK } from 'jose';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
+import { AUTH_EVENTS } from '../events/auth-event-map.js';
+import { AuthEvents } from '../events/auth-events.service.js';
 import { Clock } from '../internal/clock.js';
 import { KEY_RETIREMENT_MARGIN, longestSignedLifetime } from '../options/resolve-signing-options.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
@@ -10,6 +12,7 @@ import { ENCRYPTION_SECRET } from './encryption-secret.provider.js';
 import { SecretBox } from './secret-box.js';
 import { generateSigningKey, unsealSigningKey, type UnsealedSigningKey } from './signing-key-factory.js';
 import { isPublished, phaseOf, signerOf, type KeyTimeline } from './signing-key-lifecycle.js';
+import { AuthLogger } from '../internal/auth-logger.js';
 
 /** The key that signs, with its identity. */
 export interface ActiveSigningKey {
@@ -50,7 +53,7 @@ export function keyTimeline(options: ResolvedAuthOptions): KeyTimeline {
  */
 @Injectable()
 export class KeyStoreService implements OnModuleInit {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private readonly box: SecretBox;
   private readonly timeline: KeyTimeline;
   private keys: SigningKeyEntity[] = [];
@@ -66,6 +69,7 @@ export class KeyStoreService implements OnModuleInit {
     private readonly store: SigningKeyStore,
     private readonly clock: Clock,
     @Inject(ENCRYPTION_SECRET) encryptionSecret: string,
+    private readonly events: AuthEvents,
   ) {
     this.box = new SecretBox(encryptionSecret);
     this.timeline = keyTimeline(options);
@@ -150,7 +154,11 @@ export class KeyStoreService implements OnModuleInit {
     for (let attempt = 0; attempt < CREATE_ATTEMPTS && !signerOf(keys, alg, this.clock.now(), this.timeline); attempt += 1) {
       const now = this.clock.now();
       const created = await generateSigningKey(alg, this.box, now, now);
-      if (await this.store.insertIfUnchanged(created, keys.length)) this.logger.log(`Created signing key ${created.kid} (${alg})`);
+      if (await this.store.insertIfUnchanged(created, keys.length)) {
+        this.logger.log(`Created signing key ${created.kid} (${alg})`);
+        // Made by the server itself (first boot, another algorithm configured, the signing key revoked), not by an admin.
+        this.events.emit(AUTH_EVENTS.keyRotated, { kid: created.kid, alg, source: 'schedule' });
+      }
       keys = await this.store.findAll();
     }
     if (!signerOf(keys, alg, this.clock.now(), this.timeline)) throw new Error('authnest: no signing key after key generation');

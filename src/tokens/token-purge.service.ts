@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
+import { AuditTrail } from '../audit/audit-trail.service.js';
 import { Clock } from '../internal/clock.js';
 import type { ResolvedAuthOptions } from '../options/resolved-options.js';
 import { AccessTokenStore } from '../persistence/stores/access-token.store.js';
@@ -13,17 +14,18 @@ import { RefreshTokenStore } from '../persistence/stores/refresh-token.store.js'
 import { SessionClientStore } from '../persistence/stores/session-client.store.js';
 import { SessionStore } from '../persistence/stores/session.store.js';
 import { SigningKeys } from './signing-keys.service.js';
+import { AuthLogger } from '../internal/auth-logger.js';
 
 /**
  * Deletes expired access tokens (both formats), authorization codes, device codes, pushed authorization requests, refresh tokens, interactions, login
  * sessions (and their client lists), remembered nonces, and login rate-limit counters whose window started more than the longest configured window
  * (`loginRateLimit`, `deviceFlow.userCodeRateLimit`) ago, on a timer (`purgeInterval`) or on demand. Only rows past their own expiry go: a refresh
  * token past its idle expiry could never be used again (signing keys: retired ones, and revoked ones once their tokens expired), and revoked or rotated ones stay until then so reuse is
- * still recognised; a counter goes only once no window can still count it.
+ * still recognised; a counter goes only once no window can still count it. Audit rows go once older than `audit.retention`.
  */
 @Injectable()
 export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -40,6 +42,7 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
     private readonly pushedRequests: PushedRequestStore,
     private readonly signingKeys: SigningKeys,
     private readonly clock: Clock,
+    private readonly auditTrail: AuditTrail,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -73,6 +76,7 @@ export class TokenPurgeService implements OnApplicationBootstrap, OnApplicationS
       await this.deviceCodes.deleteExpired(now),
       await this.pushedRequests.deleteExpired(now),
       await this.signingKeys.purge(),
+      await this.auditTrail.purge(),
     ];
     return deleted.reduce((sum, count) => sum + count, 0);
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../auth.tokens.js';
+import { TokenIssuanceEvents } from '../events/token-issuance-events.service.js';
 import { Clock } from '../internal/clock.js';
 import { timeOrderedId } from '../internal/random.js';
 import { formatScope } from '../internal/scope.js';
@@ -61,6 +62,7 @@ export class TokenService {
     private readonly keys: KeyStoreService,
     private readonly accessTokens: AccessTokenStore,
     private readonly clock: Clock,
+    private readonly issuance: TokenIssuanceEvents,
   ) {}
 
   async issueAccessToken(request: AccessTokenRequest): Promise<IssuedAccessToken> {
@@ -89,6 +91,9 @@ export class TokenService {
       mayAct: request.mayAct ? JSON.stringify(request.mayAct) : null,
       jkt: request.jkt ?? null,
     });
+    if (this.issuance.active) {
+      this.issuance.note(jti, { subject: request.subject, scope: formatScope(request.scopes), format, expiresAt: iat + ttl });
+    }
     return { accessToken, format, jti, expiresIn: ttl, tokenType: request.jkt ? 'DPoP' : 'Bearer' };
   }
 

@@ -75,7 +75,8 @@ describe.each(testMatrix())('authnest keys CLI on %s/%s', (platform, db) => {
     const migrate = await runMigrateCli(['migrate', ...flags], { log: () => undefined, error: () => undefined });
     expect(migrate).toBe(0);
     const list = await keysCli(['list', ...flags], clock);
-    expect(list.out).toMatch(new RegExp(`^${legacyKid}\\tES256\\tactive\\t(\\S+)\\t\\1\\t-$`, 'm'));
+    // kid, alg, state, signing, created, signs from (its creation: a key from before rotation), published until, revoked
+    expect(list.out).toMatch(new RegExp(`^${legacyKid}\\tES256\\tactive\\tyes\\t(\\S+)\\t\\1\\t-\\t-$`, 'm'));
 
     a = await bootTestApp({ platform, db, clock, database: fresh.database, controllers: [MeController], options });
     expect(await signingKid(a)).toBe(legacyKid);
@@ -105,7 +106,7 @@ describe.each(testMatrix())('authnest keys CLI on %s/%s', (platform, db) => {
     expect(unknown).toEqual({ code: 1, out: expect.stringContaining('no signing key no-such-key') });
     const usage = await keysCli(['rotate', ...flags, '--algorithm', 'HS256'], clock);
     expect(usage.code).toBe(2);
-    expect(usage.out).toContain('usage: authnest keys list');
+    expect(usage.out).toContain('Allowed choices are ES256, RS256, EdDSA');
   });
 
   it('pre-publishes a key of another algorithm (secret from a file) that an instance configured with it signs with, creating none', async () => {

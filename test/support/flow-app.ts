@@ -1,4 +1,4 @@
-import type { Type } from '@nestjs/common';
+import type { ModuleMetadata, Type } from '@nestjs/common';
 import type { AuthModuleOptions, ClientSeed } from '../../src/index.js';
 import { authorizeWithLogin, clientRedirect, pkce, tableRows, TestBrowser } from './authorization-flow.js';
 import type { Database, Platform } from './matrix.js';
@@ -42,6 +42,8 @@ export interface FlowAppSpec {
   clients?: ClientSeed[];
   clock?: FakeClock;
   controllers?: Type[];
+  /** Modules the host app imports besides the test accounts (e.g. `EventEmitterModule`). */
+  imports?: ModuleMetadata['imports'];
 }
 
 /** An app with the browser flow: scopes, the clients above (or `clients`), and the in-memory AccountService. */
@@ -51,7 +53,7 @@ export function bootFlowApp(platform: Platform, db: Database, spec: FlowAppSpec 
     db,
     clock: spec.clock,
     controllers: spec.controllers,
-    imports: [TestAccountsModule],
+    imports: [TestAccountsModule, ...(spec.imports ?? [])],
     options: { scopes: SCOPES, clients: spec.clients ?? [WEB, SPA, FIRST], ...spec.options },
   });
 }

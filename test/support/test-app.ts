@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module, type DynamicModule, type INestApplication, type ModuleMetadata, type Type } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AuthModule, Clock, type AuthDatabaseOptions, type AuthModuleOptions } from '../../src/index.js';
 import type { Database, Platform } from './matrix.js';
@@ -30,6 +30,8 @@ export interface TestAppSpec extends Pick<ModuleMetadata, 'controllers' | 'provi
   authModule?: DynamicModule;
   /** Replaces authnest's Clock (see FakeClock) to move time in tests. */
   clock?: Clock;
+  /** Runs on the app before it listens (e.g. `app.setGlobalPrefix(...)`). */
+  beforeListen?: (app: INestApplication) => void | Promise<void>;
 }
 
 /** A Clock the test moves by hand. */
@@ -99,6 +101,7 @@ export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
       ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
       : moduleRef.createNestApplication({ logger: false });
   try {
+    await spec.beforeListen?.(app);
     await app.listen(0, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);
@@ -120,3 +123,20 @@ export async function bootTestApp(spec: TestAppSpec): Promise<TestApp> {
 }
 
 export type Controllers = Type[];
+
+/**
+ * Starts a compiled testing module (one the test built itself, e.g. with `overrideModule`) as an app on
+ * 127.0.0.1 port 0, on the platform; `close()` closes it.
+ */
+export async function listenTestingModule(moduleRef: TestingModule, platform: Platform): Promise<{ app: INestApplication; url: string; close(): Promise<void> }> {
+  const app: INestApplication =
+    platform === 'fastify' ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false }) : moduleRef.createNestApplication({ logger: false });
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+  return { app, url, close: () => app.close() };
+}

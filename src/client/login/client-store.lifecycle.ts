@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../../internal/clock.js';
 import type { DataSource } from 'typeorm';
 import type { AuthDataSource } from '../../persistence/auth-data-source.js';
 import { CLIENT_DATA_SOURCE } from '../../persistence/stores/client-entry.store.js';
 import { OAUTH_CLIENT_STORE, type OAuthClientStore } from '../oauth-client-store.js';
 import { RedisClientStore } from '../redis-client-store.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** The handle when no provider has login: no DataSource is opened. */
 export const NO_DATA_SOURCE: AuthDataSource = Object.freeze({ dataSource: undefined as unknown as DataSource, owned: false });
@@ -30,7 +31,7 @@ const PURGE_INTERVAL_MS = 3600_000;
  */
 @Injectable()
 export class ClientStoreLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private timer?: NodeJS.Timeout;
 
   constructor(

@@ -1,4 +1,5 @@
 import { AccessTokenEntity } from './access-token.entity.js';
+import { AuditEventEntity } from './audit-event.entity.js';
 import { AuthorizationCodeEntity } from './authorization-code.entity.js';
 import { ClientEntity } from './client.entity.js';
 import { ClientEntryEntity } from './client-entry.entity.js';
@@ -15,6 +16,7 @@ import { SigningKeyEntity } from './signing-key.entity.js';
 
 export {
   AccessTokenEntity,
+  AuditEventEntity,
   AuthorizationCodeEntity,
   ClientEntity,
   ClientEntryEntity,
@@ -46,4 +48,5 @@ export const authnestEntities = [
   ClientEntryEntity,
   DeviceCodeEntity,
   PushedRequestEntity,
+  AuditEventEntity,
 ];

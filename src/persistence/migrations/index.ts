@@ -12,6 +12,7 @@ import { AuthnestDeviceResources1764700000001 } from './1764700000001-authnest-d
 import { AuthnestTokenExchange1764800000000 } from './1764800000000-authnest-token-exchange.js';
 import { AuthnestSigningKeyRotation1764900000000 } from './1764900000000-authnest-signing-key-rotation.js';
 import { AuthnestAccessTokenIds1765000000000 } from './1765000000000-authnest-access-token-ids.js';
+import { AuthnestAuditEvents1765200000000 } from './1765200000000-authnest-audit-events.js';
 
 /** authnest's migrations, in order; add them to a host-owned DataSource's `migrations`. */
-export const authnestMigrations = [AuthnestInitial1763900000000, AuthnestBrowserFlows1763990000000, AuthnestOpenIdConnect1764000000000, AuthnestClientStore1764100000000, AuthnestClientAssertions1764200000000, AuthnestDeviceAuthorization1764300000000, AuthnestClientRegistration1764400000000, AuthnestDpop1764500000000, AuthnestPushedAuthorizationRequests1764600000000, AuthnestResourceIndicators1764700000000, AuthnestDeviceResources1764700000001, AuthnestTokenExchange1764800000000, AuthnestSigningKeyRotation1764900000000, AuthnestAccessTokenIds1765000000000];
+export const authnestMigrations = [AuthnestInitial1763900000000, AuthnestBrowserFlows1763990000000, AuthnestOpenIdConnect1764000000000, AuthnestClientStore1764100000000, AuthnestClientAssertions1764200000000, AuthnestDeviceAuthorization1764300000000, AuthnestClientRegistration1764400000000, AuthnestDpop1764500000000, AuthnestPushedAuthorizationRequests1764600000000, AuthnestResourceIndicators1764700000000, AuthnestDeviceResources1764700000001, AuthnestTokenExchange1764800000000, AuthnestSigningKeyRotation1764900000000, AuthnestAccessTokenIds1765000000000, AuthnestAuditEvents1765200000000];

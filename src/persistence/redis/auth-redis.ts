@@ -1,8 +1,9 @@
-import { Logger } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { setImmediate as nodeSetImmediate } from 'node:timers';
 import { redisTarget } from '../../client/redis-client-store.js';
 import type { ResolvedRedisOptions } from '../../options/resolve-redis-options.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** What `AuthRedis.run` resolves when Redis did not answer: the caller uses the database instead. */
 export const REDIS_UNAVAILABLE: unique symbol = Symbol('authnest:redis-unavailable');
@@ -49,7 +50,7 @@ export class AuthRedis {
    * Opens the connection, waiting up to `connectTimeout`. Refused credentials reject (the boot stops); an unreachable
    * Redis does not: the instance starts on the database and keeps reconnecting in the background.
    */
-  static async connect(options: ResolvedRedisOptions, logger = new Logger('authnest')): Promise<AuthRedis> {
+  static async connect(options: ResolvedRedisOptions, logger = new AuthLogger()): Promise<AuthRedis> {
     const client = new Redis(options.url, {
       lazyConnect: true,
       connectionName: 'authnest-server',

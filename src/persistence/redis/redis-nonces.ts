@@ -1,7 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { setImmediate as nodeSetImmediate } from 'node:timers';
 import { REDIS_UNAVAILABLE, type AuthRedis } from './auth-redis.js';
 import { defineScripts, runScript } from './redis-scripts.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** Node's own `setImmediate`, taken at load (a test's fake timers do not hold the write-behind back). */
 const afterThisTurn = nodeSetImmediate;
@@ -38,7 +38,7 @@ export interface NonceDatabase {
  * expiring), after which the window covers every unexpired row of the database.
  */
 export class RedisNonces {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private readonly recheckKey: string;
   private readonly epochKey: string;
   private pending: NonceRow[] = [];

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AuthRedis } from './auth-redis.js';
 import { AUTH_REDIS } from './redis.token.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** The longest id a message may carry (the access-token id column's length). */
 const MAX_ID_LENGTH = 64;
@@ -15,7 +16,7 @@ const MAX_ID_LENGTH = 64;
  */
 @Injectable()
 export class RevocationBroadcast implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private readonly listeners: Array<(id: string) => void> = [];
   private subscriber?: Redis;
   private readonly channel?: string;

@@ -60,6 +60,12 @@ export class AccessTokenStore {
     return (await this.repository.update(where, { revokedAt: now })).affected ?? 0;
   }
 
+  /** The live tokens of a login session outside the `keep` grants (what `revokeSession` would revoke). */
+  async liveOfSession(sid: string, keep: readonly string[]): Promise<{ id: string; clientId: string; subject: string }[]> {
+    const where: FindOptionsWhere<AccessTokenEntity> = { sid, revokedAt: IsNull(), ...(keep.length > 0 ? { grantId: Not(In([...keep])) } : {}) };
+    return this.repository.find({ where, select: { id: true, clientId: true, subject: true } });
+  }
+
   /** Revokes every live access token issued from a grant; resolves how many. */
   async revokeGrant(grantId: string, now: number): Promise<number> {
     return (await this.repository.update({ grantId, revokedAt: IsNull() }, { revokedAt: now })).affected ?? 0;

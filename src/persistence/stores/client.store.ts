@@ -71,6 +71,11 @@ export class ClientStore {
     else this.cache.delete(clientId);
   }
 
+  /** Every client, by id (the admin service's listing). */
+  findAll(): Promise<ClientEntity[]> {
+    return this.repository.find({ order: { clientId: 'ASC' } });
+  }
+
   async save(client: ClientEntity): Promise<ClientEntity> {
     this.forget(client.clientId);
     try {

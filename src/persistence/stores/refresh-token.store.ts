@@ -82,6 +82,14 @@ export class RefreshTokenStore {
     return rows.map(({ grantId, scopes }) => ({ grantId, scopes }));
   }
 
+  /** The live families of a login session outside `keep` (what `revokeSession` would revoke), one entry per family. */
+  async liveOfSession(sid: string, keep: readonly string[]): Promise<{ grantId: string; clientId: string; accountId: string }[]> {
+    const where: FindOptionsWhere<RefreshTokenEntity> = { sid, revokedAt: IsNull(), ...(keep.length > 0 ? { grantId: Not(In([...keep])) } : {}) };
+    const rows = await this.repository.find({ where, select: { grantId: true, clientId: true, accountId: true } });
+    const families = new Map(rows.map(({ grantId, clientId, accountId }) => [grantId, { grantId, clientId, accountId }]));
+    return [...families.values()];
+  }
+
   async deleteExpired(before: number): Promise<number> {
     return (await this.repository.delete({ expiresAt: LessThan(before) })).affected ?? 0;
   }

@@ -61,6 +61,15 @@ export class SigningKeyStore {
     return this.findOne(kid);
   }
 
+  /**
+   * Retires a live key: it never signs again and stays published until `retireAfter` (epoch ms), then the purge deletes
+   * it. Resolves the key as it is now, or null when there is none; a revoked or already retired key is left as it is.
+   */
+  async retire(kid: string, retireAfter: number): Promise<SigningKeyEntity | null> {
+    await this.repository.update({ kid, status: 'active' as const }, { status: 'retired', retireAfter });
+    return this.findOne(kid);
+  }
+
   /** Deletes the given keys; resolves how many went. */
   async delete(kids: readonly string[]): Promise<number> {
     if (kids.length === 0) return 0;

@@ -1,8 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { ServerError } from '../../errors/oauth-errors.js';
 import type { Account, AccountService } from './account.service.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
-const logger = new Logger('authnest');
+const logger = new AuthLogger();
 
 /**
  * The host's `AccountService` at request time. Boot already refuses a seeded client with the authorization code

@@ -1,7 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { OAuthError } from '../../errors/oauth-error.js';
+import { AUTH_EVENTS } from '../../events/auth-event-map.js';
+import { AuthEvents } from '../../events/auth-events.service.js';
 import { Clock } from '../../internal/clock.js';
+import { formatScope } from '../../internal/scope.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
 import { ACCOUNT_SERVICE, type AccountService } from '../accounts/account.service.js';
@@ -43,6 +46,7 @@ export class AuthorizationEndpoint {
     private readonly subjects: SubjectIdentifiers,
     private readonly clock: Clock,
     private readonly pushedRequests: PushedRequestResolver,
+    private readonly events: AuthEvents,
     @Optional() @Inject(ACCOUNT_SERVICE) private readonly accounts?: AccountService,
   ) {}
 
@@ -81,13 +85,21 @@ export class AuthorizationEndpoint {
         client.registeredAt !== null ? errorPage(400, { message: description }) : this.issuer.error(request, code, description);
       if (!usable) return refuse('login_required', 'The user is not logged in');
       if (await consentRequired(usable.accountId)) return refuse('consent_required', 'The user has not consented');
+      this.rememberedConsent(client, usable, request);
       return this.issuer.issue(request, usable, request.scopes);
     }
     const reuseSession = usable && !request.prompt.includes('login') ? usable : undefined;
     if (reuseSession && !(await consentRequired(reuseSession.accountId))) {
+      this.rememberedConsent(client, reuseSession, request);
       return this.issuer.issue(request, reuseSession, request.scopes);
     }
     return this.startInteraction(request, reuseSession);
+  }
+
+  /** Answered without a page: a remembered consent covered the request (a first-party client is never asked: nothing to report). */
+  private rememberedConsent(client: ClientEntity, session: ActiveSession, request: AuthorizationRequest): void {
+    if (client.firstParty) return;
+    this.events.emit(AUTH_EVENTS.consentGranted, { subject: session.accountId, clientId: client.clientId, scope: formatScope(request.scopes), remembered: true });
   }
 
   /** `max_age` (OpenID Connect Core section 3.1.2.1) and the subject of `id_token_hint` / `claims` (section 3.1.2.2). */

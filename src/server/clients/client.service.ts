@@ -13,7 +13,8 @@ import { NOT_REGISTERED } from '../rfc7591/registration-columns.js';
 /** A client's public description (no secret, no hash). */
 export type ClientInfo = Omit<ClientEntity, 'secretHash' | 'secretSealed' | 'registrationTokenHash'> & { confidential: boolean };
 
-function toInfo(client: ClientEntity): ClientInfo {
+/** A stored client as `ClientInfo` (without its secret hash, seal and registration token hash). */
+export function toClientInfo(client: ClientEntity): ClientInfo {
   const { secretHash: _hash, secretSealed: _sealed, registrationTokenHash: _registration, ...rest } = client;
   return { ...rest, confidential: isConfidentialClient(client) };
 }
@@ -39,7 +40,7 @@ export class ClientService {
 
   async find(clientId: string): Promise<ClientInfo | undefined> {
     const client = await this.store.findById(clientId);
-    return client ? toInfo(client) : undefined;
+    return client ? toClientInfo(client) : undefined;
   }
 
   /**
@@ -66,7 +67,7 @@ export class ClientService {
     };
     if (!existing) await this.store.insertIfAbsent(client);
     else await this.store.save(client);
-    return toInfo(client);
+    return toClientInfo(client);
   }
 
   /** The existing sealed secret when it still holds `secret` (restarts keep rows stable), else a new seal. */
@@ -79,6 +80,15 @@ export class ClientService {
       }
     }
     return this.box.seal(secret);
+  }
+
+  /**
+   * The client with a new secret: its scrypt hash, and for `client_secret_jwt` its seal; the previous secret no longer
+   * matches (the verified-secret cache is keyed by the hash). Not saved: the caller saves it.
+   */
+  async withNewSecret(client: ClientEntity, secret: string): Promise<ClientEntity> {
+    const sealed = client.authMethods.includes('client_secret_jwt') ? this.box.seal(secret) : null;
+    return { ...client, secretHash: await hashClientSecret(secret), secretSealed: sealed, updatedAt: this.clock.now() };
   }
 
   /** Disables (true) or re-enables (false) a client; a disabled client cannot authenticate. */

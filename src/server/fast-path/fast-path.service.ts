@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { DPOP_NONCE_HEADER } from '../../errors/dpop-errors.js';
 import { InvalidRequestError, ServerError } from '../../errors/oauth-errors.js';
 import { protocolErrorHeaders, protocolErrorOf } from '../../errors/protocol-error.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import { ENDPOINT_PATHS } from '../endpoint-paths.js';
 import { TokenEndpoint } from '../rfc6749/token-endpoint.service.js';
@@ -13,16 +13,6 @@ import { RevocationEndpoint } from '../rfc7009/revocation-endpoint.service.js';
 import { IntrospectionEndpoint } from '../rfc7662/introspection-endpoint.service.js';
 import { DpopTokenRequests } from '../rfc9449/dpop-token-requests.service.js';
 import { isPlainForm, readForm } from './form-body.js';
-
-/** Node's request listener (HTTP/1 and the HTTP/2 compatibility API alike). */
-type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
-
-/** The part of Node's HTTP server the fast path needs. */
-interface ListeningServer {
-  listeners(event: 'request'): Function[];
-  removeAllListeners(event: 'request'): unknown;
-  on(event: 'request', listener: RequestListener): unknown;
-}
 
 /** A request as the endpoints read it: Node's own, with the parsed form as `body`. */
 type FastRequest = IncomingMessage & ProtocolRequest;
@@ -42,16 +32,15 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * errors as the controllers; what is skipped is the platform (its routing and body parsing) and everything the app
  * hung on it: middleware, global guards, interceptors, pipes and filters. Only `POST`s of a plain UTF-8 form without
  * an `Origin` header take it: browsers (which send `Origin`, and need the app's CORS), other methods and other bodies
- * go through the app as before.
+ * go through the app as before. `RequestListener` puts it in front of the app (inside the request's id, when on).
  */
 @Injectable()
-export class FastPath implements OnApplicationBootstrap {
-  private readonly logger = new Logger('authnest');
+export class FastPath {
+  private readonly logger = new AuthLogger();
   private readonly routes: ReadonlyMap<string, FastRoute>;
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
-    private readonly adapterHost: HttpAdapterHost,
     private readonly dpop: DpopTokenRequests,
     token: TokenEndpoint,
     introspection: IntrospectionEndpoint,
@@ -65,20 +54,13 @@ export class FastPath implements OnApplicationBootstrap {
     this.routes = new Map(routes.map((route) => [route.path, route]));
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.options.fastPath) return;
-    const server = this.adapterHost.httpAdapter?.getHttpServer() as ListeningServer | undefined;
-    if (!server) return;
-    const app = server.listeners('request') as RequestListener[];
-    server.removeAllListeners('request');
-    server.on('request', (request, response) => {
-      if (this.take(request, response)) return;
-      for (const listener of app) listener.call(server, request, response);
-    });
+  /** Whether the fast path answers requests (`fastPath`). */
+  get enabled(): boolean {
+    return this.options.fastPath;
   }
 
   /** Starts answering a request the fast path serves; false leaves it to the app. */
-  private take(request: IncomingMessage, response: ServerResponse): boolean {
+  take(request: IncomingMessage, response: ServerResponse): boolean {
     if (request.method !== 'POST' || request.headers.origin !== undefined) return false;
     const url = request.url ?? '';
     const queryAt = url.indexOf('?');

@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
+import { AUTH_EVENTS } from '../../events/auth-event-map.js';
+import { AuthEvents } from '../../events/auth-events.service.js';
 import { Clock } from '../../internal/clock.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
@@ -17,6 +19,15 @@ import { consentPage } from './pages/consent.page.js';
 import { errorPage } from './pages/error.page.js';
 import { loginPage } from './pages/login.page.js';
 import { SessionService } from './session.service.js';
+
+/** Longest user name an event repeats (a longer one is cut). */
+const MAX_REPORTED_USERNAME = 255;
+
+/** The user name typed, for `authnest.login.failed`: omitted when empty, printable characters only, cut to length. */
+function reportedUsername(username: string): { username?: string } {
+  const printable = username.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, MAX_REPORTED_USERNAME);
+  return printable === '' ? {} : { username: printable };
+}
 
 const WRONG_CREDENTIALS = 'The username or password is incorrect.';
 const SESSION_CHANGED = 'You signed in or out in another window while this request was pending. Start again from the application.';
@@ -36,6 +47,7 @@ export class InteractionPages {
     private readonly attempts: LoginAttempts,
     private readonly sessions: SessionService,
     private readonly clock: Clock,
+    private readonly events: AuthEvents,
   ) {}
 
   /** GET: the login page, the consent page, or (nothing left to ask) the response to the client. */
@@ -59,12 +71,20 @@ export class InteractionPages {
     const { username, password } = form;
     if (username === undefined || password === undefined) return this.loginPage(interaction, client, 'Enter your username and password.', 400);
     const result = await this.attempts.attempt(username, password, clientAddress(request));
+    if (result.outcome !== 'success') {
+      this.events.emit(AUTH_EVENTS.loginFailed, {
+        ...reportedUsername(username),
+        clientId: client.clientId,
+        reason: result.outcome === 'limited' ? 'rate_limited' : 'invalid_credentials',
+      });
+    }
     if (result.outcome === 'limited') {
       const page = this.loginPage(interaction, client, 'Too many sign-in attempts. Wait a while and try again.', 429);
       return { ...page, headers: { ...page.headers, 'Retry-After': String(result.retryAfter) } };
     }
     if (result.outcome === 'invalid') return this.loginPage(interaction, client, WRONG_CREDENTIALS, 400);
     const { id: accountId, acr, amr = ['pwd'] } = result.account;
+    this.events.emit(AUTH_EVENTS.loginSucceeded, { subject: accountId, clientId: client.clientId });
     const now = this.clock.now();
     const started = await this.sessions.start({ accountId, authTime: now, acr, amr }, await this.sessions.current(request));
     const { cookie } = started;

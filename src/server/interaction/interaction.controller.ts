@@ -5,11 +5,13 @@ import { BrowserPageFilter } from './http/browser-page.filter.js';
 import type { BrowserRequest } from './http/browser-request.js';
 import { PageResponder } from './http/page-responder.service.js';
 import { InteractionPages } from './interaction-pages.service.js';
+import { OpenApiExcludeController } from '../../openapi/openapi-decorators.js';
 
 /** The builtin login and consent pages of an interaction. Thin: the steps live in `InteractionPages`. */
 @Public()
 @Controller()
 @UseFilters(BrowserPageFilter)
+@OpenApiExcludeController()
 export class InteractionController {
   constructor(
     private readonly pages: InteractionPages,

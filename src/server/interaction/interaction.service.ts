@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { AUTH_EVENTS } from '../../events/auth-event-map.js';
+import { AuthEvents } from '../../events/auth-events.service.js';
 import { Clock } from '../../internal/clock.js';
+import { formatScope } from '../../internal/scope.js';
 import type { ClientEntity } from '../../persistence/entities/client.entity.js';
 import { ClientStore } from '../../persistence/stores/client.store.js';
 import type { PromptValue } from '../authorize/authorization-request.js';
@@ -104,6 +107,7 @@ export class InteractionService {
     private readonly subjects: SubjectIdentifiers,
     private readonly clock: Clock,
     private readonly devices: DeviceInteractionOutcomes,
+    private readonly events: AuthEvents,
   ) {}
 
   async get(id: string): Promise<InteractionDetails> {
@@ -143,6 +147,7 @@ export class InteractionService {
   async login(id: string, accountId: string, how: { acr?: string; amr?: string[] } = {}): Promise<void> {
     const interaction = await this.load(id);
     await this.records.setAccount(interaction, accountId, this.clock.now(), true, { acr: how.acr ?? null, amr: how.amr ?? [] });
+    this.events.emit(AUTH_EVENTS.loginSucceeded, { subject: accountId, clientId: interaction.state.request.clientId });
   }
 
   /** Records the user's decision; `scopes` (default: all requested) must be a subset of the request's. */
@@ -169,6 +174,8 @@ export class InteractionService {
     const outcome = this.outcomeOf(interaction);
     if (consent && !consent.approved) {
       await this.completeOnce(interaction);
+      const subject = interaction.accountId ?? undefined;
+      this.events.emit(AUTH_EVENTS.consentDenied, { ...(subject ? { subject } : {}), clientId: client.clientId, scope: formatScope(request.scopes) });
       return outcome.error(request, 'access_denied', 'The user denied the request');
     }
     const { accountId } = interaction;
@@ -185,6 +192,10 @@ export class InteractionService {
     const authTime = interaction.authTime ?? this.clock.now();
     const scopes = consent?.scopes ?? request.scopes;
     if (consent) await this.consentPolicy.remember(accountId, client.clientId, scopes, claims);
+    // Asked now, or covered by a remembered consent; a first-party client is never asked (no consent to report).
+    if (consent || !client.firstParty) {
+      this.events.emit(AUTH_EVENTS.consentGranted, { subject: accountId, clientId: client.clientId, scope: formatScope(scopes), remembered: !consent });
+    }
     const { acr, amr } = interaction.state.authn ?? {};
     if (!interaction.state.sessionPending) return outcome.issue(request, { accountId, authTime, acr, amr, sid: interaction.state.authn?.sid }, scopes);
     const started = await this.sessions.start({ accountId, authTime, acr, amr });

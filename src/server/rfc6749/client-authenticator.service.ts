@@ -1,6 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InvalidClientError, InvalidRequestError } from '../../errors/oauth-errors.js';
+import { AUTH_EVENTS } from '../../events/auth-event-map.js';
+import { AuthEvents } from '../../events/auth-events.service.js';
 import { Clock } from '../../internal/clock.js';
 import { sha256Hex } from '../../internal/sha256.js';
 import { TtlCache } from '../../internal/ttl-cache.js';
@@ -11,7 +13,9 @@ import { ClientStore } from '../../persistence/stores/client.store.js';
 import { dummySecretHash, verifyClientSecret } from '../../tokens/client-secret-hasher.js';
 import { JWT_ASSERTION_TYPE, peekAssertion, type UnverifiedAssertion } from '../rfc7523/assertion-checks.js';
 import { assertionMethod, ClientAssertions } from '../rfc7523/client-assertions.service.js';
+import { endpointOf, reportedClientId } from './request-origin.js';
 import { singleHeader, type FormParameters, type ProtocolRequest } from './token-request.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** The client behind a request and how it proved it. */
 export interface AuthenticatedClient {
@@ -49,6 +53,15 @@ function formDecode(value: string): string | undefined {
   }
 }
 
+/** Why `authenticate` refuses a client (for events; the answer is the same `invalid_client` whatever the reason). */
+function failureReason(client: ClientEntity | null, secretOk: boolean, presented: PresentedCredentials): string {
+  if (!client) return 'unknown_client';
+  if (client.disabled) return 'disabled';
+  if (secretOk) return 'method_not_allowed';
+  if (presented.assertion) return 'bad_assertion';
+  return presented.secret === undefined ? 'missing_credentials' : 'bad_secret';
+}
+
 /**
  * Client authentication at the token endpoint (RFC 6749 section 2.3): `client_secret_basic`,
  * `client_secret_post`, `client_secret_jwt` and `private_key_jwt` (RFC 7523 section 2.2, `ClientAssertions`), or
@@ -58,7 +71,7 @@ function formDecode(value: string): string | undefined {
  */
 @Injectable()
 export class ClientAuthenticator {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private readonly verified: TtlCache<true>;
   /** scrypt runs in progress, by the same key as `verified`. */
   private readonly verifying = new Map<string, Promise<boolean>>();
@@ -68,6 +81,7 @@ export class ClientAuthenticator {
     private readonly clients: ClientStore,
     private readonly assertions: ClientAssertions,
     private readonly clock: Clock,
+    private readonly events: AuthEvents,
   ) {
     this.verified = new TtlCache(CACHE_ENTRIES, () => this.clock.now());
   }
@@ -78,6 +92,7 @@ export class ClientAuthenticator {
     const secretOk = presented.assertion ? await this.checkAssertion(client, presented) : await this.checkSecret(client, presented);
     if (!client || client.disabled || !secretOk || !client.authMethods.includes(presented.method)) {
       this.logger.warn(`Client authentication failed (method ${presented.method})`);
+      this.reportFailure(request, presented.method, failureReason(client, secretOk, presented), presented.clientId);
       throw new InvalidClientError('Client authentication failed', {
         basicChallenge: presented.method === 'client_secret_basic',
         realm: this.options.issuer,
@@ -97,8 +112,9 @@ export class ClientAuthenticator {
       }
       return basic;
     }
-    if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) return this.readAssertion(params);
+    if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) return this.readAssertion(request, params);
     if (params.client_id === undefined) {
+      this.reportFailure(request, 'none', 'missing_credentials');
       throw new InvalidClientError('Client authentication failed', { basicChallenge: true, realm: this.options.issuer });
     }
     if (params.client_secret !== undefined) {
@@ -108,13 +124,14 @@ export class ClientAuthenticator {
   }
 
   /** A client assertion: its type, a JWT whose `iss` and `sub` are one client id, and `client_id` naming it too if sent. */
-  private readAssertion(params: FormParameters): PresentedCredentials {
+  private readAssertion(request: ProtocolRequest, params: FormParameters): PresentedCredentials {
     if (params.client_secret !== undefined) throw new InvalidRequestError('Use exactly one client authentication method');
     const jwt = params.client_assertion;
     const unverified = jwt === undefined || params.client_assertion_type !== JWT_ASSERTION_TYPE ? undefined : peekAssertion(jwt);
     const clientId = unverified?.payload.sub;
     if (!unverified || typeof clientId !== 'string' || clientId !== unverified.payload.iss || (params.client_id !== undefined && params.client_id !== clientId)) {
       this.logger.warn('Client authentication failed (a malformed client assertion)');
+      this.reportFailure(request, unverified ? assertionMethod(unverified) : 'client_assertion', 'bad_assertion', typeof clientId === 'string' ? clientId : undefined);
       throw new InvalidClientError('Client authentication failed');
     }
     return { clientId, assertion: { jwt: jwt!, unverified }, method: assertionMethod(unverified) };
@@ -132,18 +149,30 @@ export class ClientAuthenticator {
     const match = header === undefined ? null : BASIC.exec(header.trim());
     if (!match) return undefined;
     const encoded = match[1] ?? '';
-    if (!BASE64.test(encoded)) throw this.malformedBasic();
+    if (!BASE64.test(encoded)) throw this.malformedBasic(request);
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 1) throw this.malformedBasic();
+    if (colon < 1) throw this.malformedBasic(request);
     const clientId = formDecode(decoded.slice(0, colon));
     const secret = formDecode(decoded.slice(colon + 1));
-    if (!clientId || secret === undefined || secret === '') throw this.malformedBasic();
+    if (!clientId || secret === undefined || secret === '') throw this.malformedBasic(request, clientId);
     return { clientId, secret, method: 'client_secret_basic' };
   }
 
-  private malformedBasic(): InvalidClientError {
+  private malformedBasic(request: ProtocolRequest, clientId?: string): InvalidClientError {
+    this.reportFailure(request, 'client_secret_basic', 'malformed_credentials', clientId);
     return new InvalidClientError('Malformed Basic credentials', { basicChallenge: true, realm: this.options.issuer });
+  }
+
+  /**
+   * Reports a client authentication failure (`authnest.client.authentication_failed`, built only when someone listens):
+   * here, and where an endpoint refuses an authenticated client's method (introspection by a public client) or a
+   * registration access token (RFC 7592). `claimedId` is reported only when it could be a client id.
+   */
+  reportFailure(request: ProtocolRequest, method: string, reason: string, claimedId?: string): void {
+    if (!this.events.wants(AUTH_EVENTS.clientAuthenticationFailed)) return;
+    const clientId = reportedClientId(claimedId);
+    this.events.emit(AUTH_EVENTS.clientAuthenticationFailed, { ...(clientId === undefined ? {} : { clientId }), method, endpoint: endpointOf(request), reason });
   }
 
   private async checkSecret(client: ClientEntity | null, presented: PresentedCredentials): Promise<boolean> {

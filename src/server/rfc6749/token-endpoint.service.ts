@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { UnauthorizedClientError, UnsupportedGrantTypeError } from '../../errors/oauth-errors.js';
+import { TokenIssuanceEvents } from '../../events/token-issuance-events.service.js';
 import { DpopTokenRequests } from '../rfc9449/dpop-token-requests.service.js';
 import { ClientAuthenticator } from './client-authenticator.service.js';
 import type { TokenResponse } from './grants/grant-handler.js';
@@ -18,7 +19,8 @@ function pick(params: FormParameters, names: readonly string[]): FormParameters 
 /**
  * The token endpoint as named steps (RFC 6749 section 3.2): parse the form, find the grant, authenticate
  * the client, check the client may use the grant, check its DPoP proof (RFC 9449 section 5), then hand the
- * allowlisted parameters and the proof's key thumbprint to the grant.
+ * allowlisted parameters and the proof's key thumbprint to the grant. Every token response is reported as an
+ * `authnest.token.issued` event (and `authnest.token.refreshed` for the refresh grant), controller and fast path alike.
  */
 @Injectable()
 export class TokenEndpoint {
@@ -26,6 +28,7 @@ export class TokenEndpoint {
     private readonly grants: GrantRegistry,
     private readonly authenticator: ClientAuthenticator,
     private readonly dpop: DpopTokenRequests,
+    private readonly issuance: TokenIssuanceEvents,
   ) {}
 
   async handle(request: ProtocolRequest): Promise<TokenResponse> {
@@ -37,6 +40,8 @@ export class TokenEndpoint {
       throw new UnauthorizedClientError('The client may not use this grant type');
     }
     const dpopJkt = await this.dpop.bindingOf(request, client);
-    return grant.handle({ client, authMethod: method, params: pick(params, grant.parameters), request, dpopJkt });
+    const response = await grant.handle({ client, authMethod: method, params: pick(params, grant.parameters), request, dpopJkt });
+    this.issuance.report(client.clientId, grant.grantType, response);
+    return response;
   }
 }

@@ -6,10 +6,13 @@ import { DpopNonceHeader } from '../rfc9449/dpop-nonce-header.js';
 import type { TokenResponse } from './grants/grant-handler.js';
 import { TokenEndpoint } from './token-endpoint.service.js';
 import type { ProtocolRequest } from './token-request.js';
+import { OpenApiExclude, OpenApiOperation, OpenApiTag } from '../../openapi/openapi-decorators.js';
+import { TOKEN_OPERATION } from '../../openapi/token.openapi.js';
 
 /** The token endpoint (RFC 6749 section 3.2). Thin: the steps live in `TokenEndpoint`. */
 @Public()
 @Controller()
+@OpenApiTag('oauth2')
 export class TokenController {
   constructor(
     private readonly endpoint: TokenEndpoint,
@@ -17,6 +20,7 @@ export class TokenController {
   ) {}
 
   @Post(ENDPOINT_PATHS.token)
+  @OpenApiOperation(TOKEN_OPERATION)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -26,6 +30,7 @@ export class TokenController {
   }
 
   @Get(ENDPOINT_PATHS.token)
+  @OpenApiExclude()
   tokenByGet(): never {
     throw new InvalidRequestError('The token endpoint accepts POST only', { status: 405, headers: { Allow: 'POST' } });
   }

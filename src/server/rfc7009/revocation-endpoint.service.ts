@@ -1,5 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { unavailableOnFailure } from '../../errors/unavailable-on-failure.js';
+import { AUTH_EVENTS } from '../../events/auth-event-map.js';
+import { AuthEvents } from '../../events/auth-events.service.js';
 import { Clock } from '../../internal/clock.js';
 import { AccessTokenStore } from '../../persistence/stores/access-token.store.js';
 import { AccessTokenVerifier } from '../../tokens/access-token-verifier.service.js';
@@ -7,6 +9,7 @@ import { GrantRevocationService } from '../grants/grant-revocation.service.js';
 import { ClientAuthenticator } from '../rfc6749/client-authenticator.service.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
 import { IssuedTokenLookup, presentedToken } from './issued-token-lookup.service.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /**
  * Token revocation (RFC 7009 section 2). The client authenticates as at the token endpoint (public clients with
@@ -19,7 +22,7 @@ import { IssuedTokenLookup, presentedToken } from './issued-token-lookup.service
  */
 @Injectable()
 export class RevocationEndpoint {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     private readonly authenticator: ClientAuthenticator,
@@ -28,6 +31,7 @@ export class RevocationEndpoint {
     private readonly accessTokens: AccessTokenStore,
     private readonly verifier: AccessTokenVerifier,
     private readonly clock: Clock,
+    private readonly events: AuthEvents,
   ) {}
 
   handle(request: ProtocolRequest): Promise<void> {
@@ -45,10 +49,21 @@ export class RevocationEndpoint {
       return;
     }
     if (found.kind === 'refresh_token') {
-      await this.grants.revokeGrant(found.row.grantId, 'revocation_request');
+      await this.grants.revokeGrant(found.row.grantId, 'revocation_request', { clientId: client.clientId, subject: found.row.accountId });
       return;
     }
-    await this.accessTokens.revoke(found.row.id, this.clock.now());
+    const revoked = await this.accessTokens.revoke(found.row.id, this.clock.now());
     this.verifier.forget(token);
+    if (revoked) {
+      const { id: tokenId, subject } = found.row;
+      // A client's own token (client_credentials) has the client id as subject: no resource owner to report.
+      this.events.emit(AUTH_EVENTS.tokenRevoked, {
+        clientId: client.clientId,
+        ...(subject === client.clientId ? {} : { subject }),
+        tokenType: 'access_token',
+        tokenId,
+        reason: 'revocation-endpoint',
+      });
+    }
   }
 }

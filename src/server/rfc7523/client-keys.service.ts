@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createLocalJWKSet, errors as joseErrors, type CryptoKey, type FlattenedJWSInput, type JSONWebKeySet, type JWSHeaderParameters } from 'jose';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { Clock } from '../../internal/clock.js';
@@ -8,6 +8,7 @@ import { TtlCache } from '../../internal/ttl-cache.js';
 import { jwksProblems } from '../../options/resolve-client-auth.js';
 import type { ResolvedAuthOptions } from '../../options/resolved-options.js';
 import type { ClientJwks } from '../../options/client-auth-options.interface.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** Resolves the key of a JWS from a key set (jose's `getKey` shape). */
 export type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => Promise<CryptoKey>;
@@ -33,7 +34,7 @@ interface CachedSet {
  */
 @Injectable()
 export class ClientKeys {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private readonly cache: TtlCache<CachedSet>;
   private readonly pending = new Map<string, Promise<CachedSet | undefined>>();
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InvalidGrantError, InvalidRequestError } from '../../errors/oauth-errors.js';
 import { Clock } from '../../internal/clock.js';
@@ -16,6 +16,7 @@ import { grantableScopes } from '../rfc6749/scope-policy.js';
 import { requestedResources, ResourceIndicators } from '../rfc8707/resource-indicators.service.js';
 import { ASYMMETRIC_ALGORITHMS, peekAssertion, verifyAssertion } from './assertion-checks.js';
 import { ClientKeys } from './client-keys.service.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** `grant_type` of the JWT bearer grant (RFC 7523 section 2.1). */
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -34,7 +35,7 @@ export class JwtBearerGrant implements GrantHandler, OnModuleInit {
   readonly grantType = JWT_BEARER_GRANT;
   readonly parameters = ['assertion', 'scope', 'resource'] as const;
   readonly allowsPublicClients = false;
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private readonly audiences: string[];
 
   constructor(

@@ -5,6 +5,8 @@ import { ENDPOINT_PATHS } from '../endpoint-paths.js';
 import type { ProtocolRequest } from '../rfc6749/token-request.js';
 import type { ClientInformation } from './client-information.js';
 import { ClientRegistrationEndpoint } from './client-registration.service.js';
+import { OpenApiExclude, OpenApiOperation, OpenApiTag } from '../../openapi/openapi-decorators.js';
+import { DELETE_REGISTRATION_OPERATION, READ_REGISTRATION_OPERATION, REGISTER_OPERATION, UPDATE_REGISTRATION_OPERATION } from '../../openapi/registration.openapi.js';
 
 /**
  * The client registration endpoint (RFC 7591 section 3) and the client configuration endpoint (RFC 7592 section 2).
@@ -13,10 +15,12 @@ import { ClientRegistrationEndpoint } from './client-registration.service.js';
  */
 @Public()
 @Controller()
+@OpenApiTag('client-registration')
 export class ClientRegistrationController {
   constructor(private readonly endpoint: ClientRegistrationEndpoint) {}
 
   @Post(ENDPOINT_PATHS.registration)
+  @OpenApiOperation(REGISTER_OPERATION)
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
@@ -25,11 +29,13 @@ export class ClientRegistrationController {
   }
 
   @Get(ENDPOINT_PATHS.registration)
+  @OpenApiExclude()
   registerByGet(): never {
     throw new InvalidRequestError('The registration endpoint accepts POST only', { status: 405, headers: { Allow: 'POST' } });
   }
 
   @Get(ENDPOINT_PATHS.registrationClient)
+  @OpenApiOperation(READ_REGISTRATION_OPERATION)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   read(@Req() request: ProtocolRequest, @Param('clientId') clientId: string): Promise<ClientInformation> {
@@ -37,6 +43,7 @@ export class ClientRegistrationController {
   }
 
   @Put(ENDPOINT_PATHS.registrationClient)
+  @OpenApiOperation(UPDATE_REGISTRATION_OPERATION)
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   update(@Req() request: ProtocolRequest, @Param('clientId') clientId: string): Promise<ClientInformation> {
@@ -44,6 +51,7 @@ export class ClientRegistrationController {
   }
 
   @Delete(ENDPOINT_PATHS.registrationClient)
+  @OpenApiOperation(DELETE_REGISTRATION_OPERATION)
   @HttpCode(204)
   @Header('Cache-Control', 'no-store')
   remove(@Req() request: ProtocolRequest, @Param('clientId') clientId: string): Promise<void> {

@@ -1,7 +1,9 @@
-import { Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, type OnApplicationBootstrap } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InvalidTokenError } from '../../errors/bearer-errors.js';
 import { InvalidRequestError } from '../../errors/oauth-errors.js';
+import { AUTH_EVENTS } from '../../events/auth-event-map.js';
+import { AuthEvents } from '../../events/auth-events.service.js';
 import { Clock } from '../../internal/clock.js';
 import { randomToken } from '../../internal/random.js';
 import { sha256Hex } from '../../internal/sha256.js';
@@ -21,6 +23,7 @@ import { readJsonObject, readRequestedMetadata, SERVER_MANAGED_MEMBERS } from '.
 import { validateMetadata, type MetadataContext, type ValidatedMetadata } from './metadata-rules.js';
 import { RegistrationAccess, type ManagedClient } from './registration-access.service.js';
 import { seedColumns } from '../clients/seed-columns.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** The secret columns of a registered client, and the secret to show when a new one was issued. */
 interface SecretColumns {
@@ -38,7 +41,7 @@ interface SecretColumns {
  */
 @Injectable()
 export class ClientRegistrationEndpoint implements OnApplicationBootstrap {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
   private readonly box: SecretBox;
 
   constructor(
@@ -48,6 +51,7 @@ export class ClientRegistrationEndpoint implements OnApplicationBootstrap {
     private readonly store: ClientRegistrationStore,
     private readonly clock: Clock,
     @Inject(ENCRYPTION_SECRET) secret: string,
+    private readonly events: AuthEvents,
   ) {
     this.box = new SecretBox(secret, CLIENT_SECRET_PURPOSE);
   }
@@ -77,6 +81,7 @@ export class ClientRegistrationEndpoint implements OnApplicationBootstrap {
     const client = this.entity(validated, secret, token, { registeredAt: now, createdAt: now, disabled: false });
     await this.store.insert(client);
     this.logger.log(`Client registered (RFC 7591): ${clientId}`);
+    this.events.emit(AUTH_EVENTS.clientRegistered, { clientId, source: 'registration-endpoint' });
     return this.information(client, token, secret.issued);
   }
 
@@ -108,6 +113,7 @@ export class ClientRegistrationEndpoint implements OnApplicationBootstrap {
     const client = this.entity(validated, secret, token, { registeredAt: registeredAt ?? createdAt, createdAt, disabled });
     if (!(await this.store.replace(client, managed.tokenHash))) throw this.lostRace();
     this.logger.log(`Client registration updated (RFC 7592): ${clientId}`);
+    this.events.emit(AUTH_EVENTS.clientUpdated, { clientId, source: 'registration-endpoint', change: secret.issued ? 'secret-rotated' : 'updated' });
     return this.information(client, token, secret.issued);
   }
 
@@ -117,6 +123,7 @@ export class ClientRegistrationEndpoint implements OnApplicationBootstrap {
     const managed: ManagedClient = await this.access.managedClient(request, clientId);
     if (!(await this.store.deleteRegistered(clientId, managed.tokenHash, this.clock.now()))) throw this.lostRace();
     this.logger.log(`Client registration deleted (RFC 7592): ${clientId}`);
+    this.events.emit(AUTH_EVENTS.clientUpdated, { clientId, source: 'registration-endpoint', change: 'deleted' });
   }
 
   /** With registration disabled the endpoints do not exist. */

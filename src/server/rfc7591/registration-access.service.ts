@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InvalidTokenError, MissingTokenError } from '../../errors/bearer-errors.js';
 import { TemporarilyUnavailableError } from '../../errors/oauth-errors.js';
@@ -11,7 +11,9 @@ import { ClientRegistrationStore } from '../../persistence/stores/client-registr
 import { RateLimitStore } from '../../persistence/stores/rate-limit.store.js';
 import { authorizationHeader, extractBearerToken } from '../../resource/bearer-token.js';
 import { clientAddress, type BrowserRequest } from '../interaction/http/browser-request.js';
+import { ClientAuthenticator } from '../rfc6749/client-authenticator.service.js';
 import type { ProtocolRequest } from '../rfc6749/token-request.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** A registered client and the hash of the registration access token that proved the caller may manage it. */
 export interface ManagedClient {
@@ -29,13 +31,14 @@ export interface ManagedClient {
  */
 @Injectable()
 export class RegistrationAccess {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     private readonly store: ClientRegistrationStore,
     private readonly limits: RateLimitStore,
     private readonly clock: Clock,
+    private readonly authenticator: ClientAuthenticator,
   ) {}
 
   /** Counts a registration request for its address (whatever its outcome); over the limit: 429. */
@@ -66,17 +69,18 @@ export class RegistrationAccess {
    * 2). A valid token of another client (or for a client that is gone) is revoked, and the answer is the same 401.
    */
   async managedClient(request: ProtocolRequest, clientId: string): Promise<ManagedClient> {
-    const token = this.bearerToken(request);
+    const token = this.bearerToken(request, clientId);
     const tokenHash = sha256Hex(token);
     const client = await this.store.findByTokenHash(tokenHash);
-    const invalid = new InvalidTokenError(this.realm, 'The registration access token is invalid');
-    if (!client) throw invalid;
+    if (!client) throw this.refused(request, clientId, 'invalid_token');
     if (client.clientId !== clientId) {
       await this.store.revokeToken(client.clientId, tokenHash);
       this.logger.warn("A client's registration access token was used for another client's configuration URL: the token is revoked");
-      throw invalid;
+      throw this.refused(request, clientId, 'wrong_client');
     }
-    if (client.registrationTokenExpiresAt !== null && client.registrationTokenExpiresAt <= this.clock.now()) throw invalid;
+    if (client.registrationTokenExpiresAt !== null && client.registrationTokenExpiresAt <= this.clock.now()) throw this.refused(request, clientId, 'expired_token');
+    // A disabled client cannot manage its registration either (it would re-enable nothing, but could read or change it).
+    if (client.disabled) throw this.refused(request, clientId, 'disabled');
     return { client, token, tokenHash };
   }
 
@@ -84,9 +88,19 @@ export class RegistrationAccess {
     return this.options.resource.realm;
   }
 
-  private bearerToken(request: ProtocolRequest): string {
+  /** The 401 for a registration access token that does not open `clientId`'s configuration, reported as a failed client authentication. */
+  private refused(request: ProtocolRequest, clientId: string, reason: string): InvalidTokenError {
+    this.authenticator.reportFailure(request, 'registration_access_token', reason, clientId);
+    return new InvalidTokenError(this.realm, 'The registration access token is invalid');
+  }
+
+  /** The request's bearer token; with `managing` (a client id), a missing one is reported as a failed client authentication. */
+  private bearerToken(request: ProtocolRequest, managing?: string): string {
     const token = extractBearerToken(authorizationHeader(request), this.realm);
-    if (token === undefined) throw new MissingTokenError(this.realm);
+    if (token === undefined) {
+      if (managing !== undefined) this.authenticator.reportFailure(request, 'registration_access_token', 'missing_credentials', managing);
+      throw new MissingTokenError(this.realm);
+    }
     return token;
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InvalidClientError, UnauthorizedClientError } from '../../errors/oauth-errors.js';
 import { unavailableOnFailure } from '../../errors/unavailable-on-failure.js';
@@ -13,6 +13,7 @@ import { storedActorClaim } from '../../tokens/stored-actor-claim.js';
 import { ClientAuthenticator } from '../rfc6749/client-authenticator.service.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
 import { IssuedTokenLookup, presentedToken } from '../rfc7009/issued-token-lookup.service.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** An active token's introspection answer (RFC 7662 section 2.2); `scope` only when the token has scopes. */
 export interface ActiveTokenIntrospection {
@@ -54,7 +55,7 @@ const seconds = (ms: number): number => Math.floor(ms / 1000);
  */
 @Injectable()
 export class IntrospectionEndpoint {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
@@ -72,7 +73,10 @@ export class IntrospectionEndpoint {
   private async introspect(request: ProtocolRequest): Promise<IntrospectionResponse> {
     const params = readFormParameters(request);
     const { client, method } = await this.authenticator.authenticate(request, params);
-    if (method === 'none') throw new InvalidClientError('Introspection requires client authentication');
+    if (method === 'none') {
+      this.authenticator.reportFailure(request, method, 'method_not_allowed', client.clientId);
+      throw new InvalidClientError('Introspection requires client authentication');
+    }
     if (!client.allowIntrospection) throw new UnauthorizedClientError('The client may not introspect tokens', { status: 403 });
     const { token, hint } = presentedToken(params);
     const found = await this.lookup.find(token, hint);

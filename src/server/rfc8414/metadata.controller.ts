@@ -2,6 +2,8 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { Public } from '../../resource/public.decorator.js';
 import { ENDPOINT_PATHS } from '../endpoint-paths.js';
 import { ServerMetadata, type AuthorizationServerMetadata } from './server-metadata.service.js';
+import { OpenApiOperation, OpenApiTag } from '../../openapi/openapi-decorators.js';
+import { OAUTH_METADATA_OPERATION, OPENID_CONFIGURATION_OPERATION } from '../../openapi/discovery.openapi.js';
 
 export type { AuthorizationServerMetadata } from './server-metadata.service.js';
 
@@ -11,16 +13,19 @@ export type { AuthorizationServerMetadata } from './server-metadata.service.js';
  */
 @Public()
 @Controller()
+@OpenApiTag('discovery')
 export class MetadataController {
   constructor(private readonly metadata: ServerMetadata) {}
 
   @Get(ENDPOINT_PATHS.metadata)
+  @OpenApiOperation(OAUTH_METADATA_OPERATION)
   @Header('Cache-Control', 'public, max-age=300')
   oauthMetadata(): AuthorizationServerMetadata {
     return this.metadata.document();
   }
 
   @Get(ENDPOINT_PATHS.openidConfiguration)
+  @OpenApiOperation(OPENID_CONFIGURATION_OPERATION)
   @Header('Cache-Control', 'public, max-age=300')
   openidConfiguration(): AuthorizationServerMetadata {
     return this.metadata.document();

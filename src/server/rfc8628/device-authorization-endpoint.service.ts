@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { UnauthorizedClientError } from '../../errors/oauth-errors.js';
 import { unavailableOnFailure } from '../../errors/unavailable-on-failure.js';
@@ -9,6 +9,7 @@ import { grantableScopes } from '../rfc6749/scope-policy.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
 import { requestedResources, ResourceIndicators } from '../rfc8707/resource-indicators.service.js';
 import { DEVICE_CODE_GRANT_TYPE, DeviceCodes } from './device-codes.service.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** The device authorization response (RFC 8628 section 3.2). */
 export interface DeviceAuthorizationResponse {
@@ -29,7 +30,7 @@ export interface DeviceAuthorizationResponse {
  */
 @Injectable()
 export class DeviceAuthorizationEndpoint {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,

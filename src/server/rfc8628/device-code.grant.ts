@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { AccessDeniedError, AuthorizationPendingError, ExpiredTokenError, SlowDownError } from '../../errors/device-errors.js';
 import { InvalidGrantError, InvalidRequestError } from '../../errors/oauth-errors.js';
@@ -21,6 +21,7 @@ import { OAuthGrant, type GrantContext, type GrantHandler, type TokenResponse } 
 import { refreshTokenJkt } from '../rfc9449/refresh-binding.js';
 import { requestedResources, ResourceIndicators, type AccessTokenTarget } from '../rfc8707/resource-indicators.service.js';
 import { DEVICE_CODE_GRANT_TYPE, DeviceCodes } from './device-codes.service.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /** Network jitter tolerated between two polls before one counts as too fast. */
 const POLL_LEEWAY_MS = 500;
@@ -42,7 +43,7 @@ export class DeviceCodeGrant implements GrantHandler, OnModuleInit {
   readonly grantType = DEVICE_CODE_GRANT_TYPE;
   readonly parameters = ['device_code', 'resource'] as const;
   readonly allowsPublicClients = true;
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,

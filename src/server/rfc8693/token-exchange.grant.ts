@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AUTH_OPTIONS } from '../../auth.tokens.js';
 import { InvalidRequestError, InvalidTargetError, ServerError } from '../../errors/oauth-errors.js';
 import { Clock } from '../../internal/clock.js';
@@ -13,6 +13,7 @@ import { actorChain, boundDecision, checkMayAct, exchangeScopes, type BoundedDec
 import { ExchangedTokenVerifier, type ExchangedTokenOrigin } from './exchanged-token-verifier.service.js';
 import { TOKEN_EXCHANGE_POLICY, type ExchangedToken, type TokenExchangePolicy, type TokenExchangeRequest } from './token-exchange-policy.js';
 import { readExchangeTokens, TOKEN_EXCHANGE_GRANT, TOKEN_TYPES, type ExchangeTokenType } from './token-types.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /**
  * Token exchange (RFC 8693 section 2): an authenticated confidential client trades a subject token (an access token
@@ -36,7 +37,7 @@ export class TokenExchangeGrant implements GrantHandler {
   readonly parameters = ['subject_token', 'subject_token_type', 'actor_token', 'actor_token_type', 'requested_token_type', 'resource', 'audience', 'scope'] as const;
   readonly allowsPublicClients = false;
   readonly enabled: boolean;
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../../errors/oauth-error.js';
 import { unavailableOnFailure } from '../../errors/unavailable-on-failure.js';
 import { AuthorizationRequestValidator } from '../authorize/authorization-request.validator.js';
@@ -7,6 +7,7 @@ import { DpopTokenRequests } from '../rfc9449/dpop-token-requests.service.js';
 import { readFormParameters, type ProtocolRequest } from '../rfc6749/token-request.js';
 import { pushedParameters } from './pushed-parameters.js';
 import { PushedRequests, type PushedAuthorizationResponse } from './pushed-requests.service.js';
+import { AuthLogger } from '../../internal/auth-logger.js';
 
 /**
  * The pushed authorization request endpoint (RFC 9126 section 2) as named steps: read the form (the token endpoint's
@@ -18,7 +19,7 @@ import { PushedRequests, type PushedAuthorizationResponse } from './pushed-reque
  */
 @Injectable()
 export class PushedAuthorizationEndpoint {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     private readonly authenticator: ClientAuthenticator,

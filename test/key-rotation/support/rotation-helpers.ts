@@ -1,6 +1,6 @@
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { expect } from 'vitest';
-import { runKeysCli } from '../../../src/cli/keys/keys-cli.js';
+import { runAuthnestCli } from '../../../src/cli/authnest.js';
 import { SigningKeyEntity, SigningKeys, type AuthDatabaseOptions, type ClientSeed, type SigningKeyInfo } from '../../../src/index.js';
 import { authnestDataSource, getMe, issueToken, kidOf, publishedKids } from '../../support/app-helpers.js';
 import type { FakeClock, TestApp } from '../../support/test-app.js';
@@ -76,7 +76,7 @@ export async function keysCli(
 ): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const output = { log: (line: string) => lines.push(line), error: (line: string) => lines.push(line) };
-  const code = await runKeysCli(['keys', ...argv], { output, env, now: () => clock.now() });
+  const code = await runAuthnestCli(['keys', ...argv], { output, env, clock });
   return { code, out: lines.join('\n') };
 }
 

@@ -1,7 +1,8 @@
-import { Catch, HttpException, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { isStorageUnavailable, STORAGE_RETRY_AFTER_SECONDS } from '../../../errors/storage-unavailable.js';
 import { errorPage } from '../pages/error.page.js';
 import { PageResponder } from './page-responder.service.js';
+import { AuthLogger } from '../../../internal/auth-logger.js';
 
 /**
  * Turns any exception on a browser-facing route (authorization endpoint, interaction pages) into an HTML
@@ -12,7 +13,7 @@ import { PageResponder } from './page-responder.service.js';
 @Catch()
 @Injectable()
 export class BrowserPageFilter implements ExceptionFilter {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(private readonly responder: PageResponder) {}
 

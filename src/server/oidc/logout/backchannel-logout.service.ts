@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { AUTH_OPTIONS } from '../../../auth.tokens.js';
 import { Clock } from '../../../internal/clock.js';
@@ -10,6 +10,7 @@ import type { ResolvedAuthOptions } from '../../../options/resolved-options.js';
 import type { ClientEntity } from '../../../persistence/entities/client.entity.js';
 import { KeyStoreService } from '../../../tokens/key-store.service.js';
 import { SubjectIdentifiers } from '../subject-identifier.service.js';
+import { AuthLogger } from '../../../internal/auth-logger.js';
 
 /** The event of a logout token (OpenID Connect Back-Channel Logout 1.0 section 2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -29,7 +30,7 @@ export interface EndedSession {
  */
 @Injectable()
 export class BackchannelLogout {
-  private readonly logger = new Logger('authnest');
+  private readonly logger = new AuthLogger();
 
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,

@@ -58,7 +58,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const code = params.code.length > MAX_CODE_LENGTH ? null : await this.codes.findByHash(sha256Hex(params.code));
     if (!code || code.clientId !== client.clientId) throw new InvalidGrantError('The authorization code is invalid');
     if (code.consumedAt !== null) {
-      await this.revocation.revokeGrant(code.id, 'code_replay');
+      await this.revocation.revokeGrant(code.id, 'code_replay', { clientId: code.clientId, subject: code.accountId });
       throw new InvalidGrantError('The authorization code is invalid');
     }
     if (code.expiresAt <= this.clock.now()) throw new InvalidGrantError('The authorization code expired');
@@ -73,7 +73,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const target = this.resourceIndicators.accessTokenTarget(client, requestedResources(params), code.scopes, { grantResources: code.resources });
     const response = await this.issueTokens(client, code, account, target, { jkt: dpopJkt, refreshJkt: refreshTokenJkt(authMethod, dpopJkt) });
     if (!(await this.codes.consume(code.id, this.clock.now()))) {
-      await this.revocation.revokeGrant(code.id, 'code_replay');
+      await this.revocation.revokeGrant(code.id, 'code_replay', { clientId: code.clientId, subject: code.accountId });
       throw new InvalidGrantError('The authorization code is invalid');
     }
     return response;

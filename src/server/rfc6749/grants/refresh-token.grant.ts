@@ -84,7 +84,7 @@ export class RefreshTokenGrant implements GrantHandler {
   }
 
   private async revokeFamily(row: RefreshTokenEntity, reason: 'refresh_reuse' | 'account_inactive'): Promise<never> {
-    await this.revocation.revokeGrant(row.grantId, reason);
+    await this.revocation.revokeGrant(row.grantId, reason, { clientId: row.clientId, subject: row.accountId });
     throw new InvalidGrantError('The refresh token is invalid');
   }
 
